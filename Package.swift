@@ -1,0 +1,115 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One strict set of settings for every Swift target.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "papo",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "papo", targets: ["papo"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C shims over the system libraries fixed by the design card.
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+
+        .target(name: "PapoCore", swiftSettings: swiftSettings),
+        .target(
+            name: "PapoYAML",
+            dependencies: ["CYAML"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PapoHTTP",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PapoPostgres",
+            dependencies: [
+                "CLibPQ", "PapoCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PapoStore",
+            dependencies: [
+                "PapoCore", "PapoPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PapoServer",
+            dependencies: [
+                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "papo",
+            dependencies: [
+                "PapoServer", "PapoPostgres", "PapoStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PapoTestKit",
+            dependencies: [
+                "PapoPostgres", "PapoStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .testTarget(name: "PapoCoreTests", dependencies: ["PapoCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PapoYAMLTests", dependencies: ["PapoYAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoHTTPTests",
+            dependencies: [
+                "PapoHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                // Only to read the bound port from the server channel in `onServerRunning`.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoPostgresTests", dependencies: ["PapoPostgres", "PapoTestKit"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoStoreTests", dependencies: ["PapoStore", "PapoTestKit"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoServerTests",
+            dependencies: [
+                "PapoServer", "PapoTestKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+    ]
+)
