@@ -68,6 +68,8 @@ let package = Package(
                 "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
@@ -75,6 +77,9 @@ let package = Package(
             dependencies: [
                 "PapoServer", "PapoPostgres", "PapoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -107,8 +112,11 @@ let package = Package(
         .testTarget(
             name: "PapoServerTests",
             dependencies: [
-                "PapoServer", "PapoTestKit",
+                "PapoServer", "PapoTestKit", "PapoPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
     ]

@@ -3,7 +3,7 @@ import PapoPostgres
 import PapoTestKit
 import Testing
 
-@Suite("LISTEN/NOTIFY")
+@Suite("LISTEN/NOTIFY", .timeLimit(.minutes(1)))
 struct ListenerTests {
     @Test("notifications arrive, and keep arriving after the server kills the listening backend")
     func survivesTermination() async throws {
@@ -16,17 +16,24 @@ struct ListenerTests {
         defer { listener.stop() }
         var iterator = events.makeAsyncIterator()
 
-        try await waitUntil { listener.isConnected }
-        try await waitUntilListening(pool, count: 1)
-        try await pool.query("SELECT pg_notify('papo_turns', \("first"))")
-        #expect(await iterator.next() == .notification(PostgresNotification(channel: "papo_turns", payload: "first")))
+        let first = try await deliver("first", on: "papo_turns", through: pool, to: &iterator)
+        #expect(first == PostgresNotification(channel: "papo_turns", payload: "first"))
 
         try await pool.query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
-        #expect(await iterator.next() == .reconnected)
-        try await waitUntilListening(pool, count: 1)
-        try await pool.query("SELECT pg_notify('papo_turns', \("second"))")
-        #expect(await iterator.next() == .notification(PostgresNotification(channel: "papo_turns", payload: "second")))
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE query LIKE 'LISTEN%' AND datname = current_database() AND pid <> pg_backend_pid()
+            """)
+        var sawReconnect = false
+        while let event = await iterator.next() {
+            if event == .reconnected {
+                sawReconnect = true
+                break
+            }
+        }
+        #expect(sawReconnect)
+        let second = try await deliver("second", on: "papo_turns", through: pool, to: &iterator)
+        #expect(second == PostgresNotification(channel: "papo_turns", payload: "second"))
         await pool.close()
     }
 
@@ -40,20 +47,36 @@ struct ListenerTests {
         defer { listener.stop() }
         try await waitUntil { listener.isConnected }
         let events = listener.events(channel: "late")
-        try await waitUntilListening(pool, count: 1)
-        try await pool.query("SELECT pg_notify('other', 'ignored'), pg_notify('late', 'hello')")
         var iterator = events.makeAsyncIterator()
-        #expect(await iterator.next() == .notification(PostgresNotification(channel: "late", payload: "hello")))
+        try await pool.query("SELECT pg_notify('other', 'ignored')")
+        let received = try await deliver("hello", on: "late", through: pool, to: &iterator)
+        #expect(received == PostgresNotification(channel: "late", payload: "hello"))
         await pool.close()
     }
 
-    /// Waits until the server reports `count` channels listened to in this database.
-    private func waitUntilListening(_ pool: PostgresPool, count: Int) async throws {
-        try await waitUntil {
-            let rows = try await pool.query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND state = 'idle'")
-            return try rows.first!.decode("n", as: Int.self) >= count
+    /// Sends `payload` every 100 ms until the subscriber sees it: LISTEN takes effect
+    /// asynchronously, so a single NOTIFY right after subscribing could race it. Returns the
+    /// first notification that is not a repeat of an earlier payload.
+    private func deliver(
+        _ payload: String, on channel: String, through pool: PostgresPool,
+        to iterator: inout AsyncStream<PostgresListener.Event>.Iterator
+    ) async throws -> PostgresNotification? {
+        let sender = Task {
+            while !Task.isCancelled {
+                try await pool.query("SELECT pg_notify(\(channel), \(payload))")
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
+        defer { sender.cancel() }
+        while let event = await iterator.next() {
+            if case .notification(let notification) = event, notification.payload == payload {
+                return notification
+            }
+            if case .notification(let notification) = event, notification.channel != channel {
+                Issue.record("received a notification for \(notification.channel), which was not subscribed")
+            }
+        }
+        return nil
     }
 }
 

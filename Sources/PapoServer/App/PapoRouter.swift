@@ -1,0 +1,50 @@
+public import Hummingbird
+public import PapoPostgres
+import PapoStore
+
+/// Builds the HTTP surface: middleware in the order requests meet it, then every route.
+public enum PapoRouter {
+    public struct Dependencies: Sendable {
+        public var pool: PostgresPool
+        public var migrator: Migrator
+        public var adminKey: String?
+        public var version: String
+
+        public init(pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current) {
+            self.pool = pool
+            self.migrator = migrator
+            self.adminKey = adminKey
+            self.version = version
+        }
+    }
+
+    public static func make(_ dependencies: Dependencies) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        let routes = RouteIndex()
+        // Outermost first: the request id must be known before anything can fail, and the error
+        // middleware must see every error, including the router's own 404.
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ErrorMiddleware(routes: routes))
+
+        let tenants = TenantStore(pool: dependencies.pool)
+        let keys = APIKeyStore(pool: dependencies.pool)
+        HealthController(pool: dependencies.pool, migrator: dependencies.migrator, version: dependencies.version)
+            .register(on: router)
+
+        let admin = router.group("/api/v1/admin").add(middleware: AdminAuthMiddleware(adminKey: dependencies.adminKey))
+        AdminController(tenants: tenants, keys: keys).register(on: admin)
+
+        let tenantAPI = router.group("/api/v1")
+            .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))
+        TenantSettingsController(tenants: tenants).register(on: tenantAPI)
+
+        routes.load(from: router)
+        return router
+    }
+}
+
+/// The version reported by `/health` and `papo --version`.
+public enum PapoVersion {
+    public static let current = "0.1.0"
+}

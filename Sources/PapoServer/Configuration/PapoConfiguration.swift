@@ -1,0 +1,182 @@
+import Foundation
+public import Logging
+import PapoYAML
+
+/// Everything `papo serve` reads at start: environment variables, or a `papo.yaml` whose
+/// values the environment overrides. Defaults give the embedded setup: a private PostgreSQL
+/// under the data folder, the Sandbox provider, the bundled agents and plugins.
+public struct PapoConfiguration: Sendable {
+    /// A libpq URL or key=value string; `nil` starts the local cluster.
+    public var databaseURL: String?
+    public var databaseSchema = "whatsapp_service"
+    public var databasePoolSize = 10
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Opens `/api/v1/admin`; on embedded defaults one is generated into the data folder.
+    public var adminKey: String?
+    public var encryptionKey: String?
+    public var llmBaseURL: String?
+    public var llmAPIKey: String?
+    public var llmModel: String?
+    public var metaAppSecret: String?
+    public var metaVerifyToken: String?
+    public var agentsDirectory = "agents"
+    public var pluginsDirectories = ["plugins"]
+    /// Local state: the development cluster, generated keys, uploaded media.
+    public var dataDirectory = ".papo"
+    public var logLevel: Logger.Level = .info
+    public var corsAllowedOrigins: [String] = []
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+
+    public init() {}
+
+    /// Whether the database is the private local cluster.
+    public var usesEmbeddedDatabase: Bool { databaseURL == nil }
+
+    /// Reads the optional YAML file, then lets the environment override each value.
+    public static func load(file: String?, environment: [String: String]) throws -> PapoConfiguration {
+        var configuration = PapoConfiguration()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("cannot read the configuration file \(file): \(error.localizedDescription)")
+            }
+            let values = try YAMLDecoder().decode(FileValues.self, from: text, file: file)
+            values.apply(to: &configuration)
+        }
+        try configuration.applyEnvironment(environment)
+        try configuration.validate()
+        return configuration
+    }
+
+    mutating func applyEnvironment(_ environment: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        func integer(_ name: String) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int(text) else { throw ConfigurationError("\(name) must be a whole number, got '\(text)'") }
+            return number
+        }
+        databaseURL = value("DATABASE_URL") ?? databaseURL
+        databaseSchema = value("PAPO_DB_SCHEMA") ?? databaseSchema
+        databasePoolSize = try integer("PAPO_DB_POOL_SIZE") ?? databasePoolSize
+        host = value("PAPO_HOST") ?? host
+        port = try integer("PAPO_PORT") ?? port
+        adminKey = value("PAPO_ADMIN_KEY") ?? adminKey
+        encryptionKey = value("PAPO_ENCRYPTION_KEY") ?? encryptionKey
+        llmBaseURL = value("PAPO_LLM_BASE_URL") ?? llmBaseURL
+        llmAPIKey = value("PAPO_LLM_API_KEY") ?? llmAPIKey
+        llmModel = value("PAPO_LLM_MODEL") ?? llmModel
+        metaAppSecret = value("PAPO_META_APP_SECRET") ?? metaAppSecret
+        metaVerifyToken = value("PAPO_META_VERIFY_TOKEN") ?? metaVerifyToken
+        agentsDirectory = value("PAPO_AGENTS_DIR") ?? agentsDirectory
+        if let plugins = value("PAPO_PLUGINS_DIR") {
+            pluginsDirectories = plugins.split(separator: ":").map(String.init)
+        }
+        dataDirectory = value("PAPO_DATA_DIR") ?? dataDirectory
+        if let level = value("PAPO_LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("PAPO_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = parsed
+        }
+        if let origins = value("PAPO_CORS_ORIGINS") {
+            corsAllowedOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        tlsCertificatePath = value("PAPO_TLS_CERT") ?? tlsCertificatePath
+        tlsKeyPath = value("PAPO_TLS_KEY") ?? tlsKeyPath
+    }
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ConfigurationError("PAPO_PORT must be 1–65535, got \(port)") }
+        guard (1...500).contains(databasePoolSize) else {
+            throw ConfigurationError("PAPO_DB_POOL_SIZE must be 1–500, got \(databasePoolSize)")
+        }
+        if let adminKey, adminKey.count < 24 {
+            throw ConfigurationError("PAPO_ADMIN_KEY must be at least 24 characters (use e.g. `openssl rand -hex 32`)")
+        }
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
+            throw ConfigurationError("PAPO_TLS_CERT and PAPO_TLS_KEY must be set together")
+        }
+    }
+
+    /// The keys a `papo.yaml` may hold (unknown keys are errors, with file, line and column).
+    struct FileValues: Decodable {
+        var databaseURL: String?
+        var databaseSchema: String?
+        var databasePoolSize: Int?
+        var host: String?
+        var port: Int?
+        var adminKey: String?
+        var encryptionKey: String?
+        var llm: LLM?
+        var meta: Meta?
+        var agentsDir: String?
+        var pluginsDirs: [String]?
+        var dataDir: String?
+        var logLevel: String?
+        var corsOrigins: [String]?
+        var tls: TLS?
+
+        struct LLM: Decodable {
+            var baseURL: String?
+            var apiKey: String?
+            var model: String?
+            enum CodingKeys: String, CodingKey {
+                case baseURL = "base_url", apiKey = "api_key", model
+            }
+        }
+        struct Meta: Decodable {
+            var appSecret: String?
+            var verifyToken: String?
+            enum CodingKeys: String, CodingKey {
+                case appSecret = "app_secret", verifyToken = "verify_token"
+            }
+        }
+        struct TLS: Decodable {
+            var certificate: String?
+            var key: String?
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case databaseURL = "database_url", databaseSchema = "database_schema", databasePoolSize = "database_pool_size"
+            case host, port, adminKey = "admin_key", encryptionKey = "encryption_key", llm, meta
+            case agentsDir = "agents_dir", pluginsDirs = "plugins_dirs", dataDir = "data_dir", logLevel = "log_level"
+            case corsOrigins = "cors_origins", tls
+        }
+
+        func apply(to configuration: inout PapoConfiguration) {
+            configuration.databaseURL = databaseURL ?? configuration.databaseURL
+            configuration.databaseSchema = databaseSchema ?? configuration.databaseSchema
+            configuration.databasePoolSize = databasePoolSize ?? configuration.databasePoolSize
+            configuration.host = host ?? configuration.host
+            configuration.port = port ?? configuration.port
+            configuration.adminKey = adminKey ?? configuration.adminKey
+            configuration.encryptionKey = encryptionKey ?? configuration.encryptionKey
+            configuration.llmBaseURL = llm?.baseURL ?? configuration.llmBaseURL
+            configuration.llmAPIKey = llm?.apiKey ?? configuration.llmAPIKey
+            configuration.llmModel = llm?.model ?? configuration.llmModel
+            configuration.metaAppSecret = meta?.appSecret ?? configuration.metaAppSecret
+            configuration.metaVerifyToken = meta?.verifyToken ?? configuration.metaVerifyToken
+            configuration.agentsDirectory = agentsDir ?? configuration.agentsDirectory
+            configuration.pluginsDirectories = pluginsDirs ?? configuration.pluginsDirectories
+            configuration.dataDirectory = dataDir ?? configuration.dataDirectory
+            configuration.logLevel = logLevel.flatMap { Logger.Level(rawValue: $0) } ?? configuration.logLevel
+            configuration.corsAllowedOrigins = corsOrigins ?? configuration.corsAllowedOrigins
+            configuration.tlsCertificatePath = tls?.certificate ?? configuration.tlsCertificatePath
+            configuration.tlsKeyPath = tls?.key ?? configuration.tlsKeyPath
+        }
+    }
+}
+
+/// A configuration problem, said in terms of the setting to change.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

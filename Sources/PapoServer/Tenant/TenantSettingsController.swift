@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+public import Hummingbird
+import PapoCore
+public import PapoStore
+
+/// `GET/PUT /api/v1/tenant/settings` for the authenticated tenant — and only that tenant: the
+/// id comes from the authenticated context, never from the request.
+public struct TenantSettingsController: Sendable {
+    let tenants: TenantStore
+
+    public init(tenants: TenantStore) {
+        self.tenants = tenants
+    }
+
+    public func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("/tenant/settings") { _, context in
+            TenantSettingsResponse(try context.requireTenant())
+        }
+        group.put("/tenant/settings") { request, context in
+            var request = request
+            let tenant = try context.requireTenant()
+            let body = try await request.jsonObject(context: context)
+            switch TenantSettingsUpdate.parse(body) {
+            case .failure(let error):
+                throw APIError.validation(error)
+            case .success(let update):
+                var errors: [FieldError] = []
+                let preferred = update.preferredProvider ?? tenant.preferredProvider
+                let fallback = update.fallbackProvider ?? tenant.fallbackProvider
+                if let fallback, fallback == preferred {
+                    errors.append(FieldError("fallback_provider", "must differ from preferred_provider (\(preferred.rawValue))"))
+                }
+                if !errors.isEmpty { throw APIError.validation(ValidationError(errors)) }
+                let updated = try await tenants.updateSettings(tenantID: tenant.id, update, actor: context.actor)
+                context.logger.info("tenant settings updated", metadata: ["fields": "\(body.keys.sorted())"])
+                return TenantSettingsResponse(updated)
+            }
+        }
+    }
+}
+
+/// What a tenant sees of itself.
+struct TenantSettingsResponse: ResponseEncodable {
+    var clientId: String
+    var name: String
+    var status: String
+    var timezone: String
+    var defaultLanguage: String
+    var preferredProvider: String
+    var fallbackProvider: String?
+    var webhookUrl: String?
+    var business: [String: JSONValue]
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ tenant: Tenant) {
+        clientId = tenant.clientID
+        name = tenant.name
+        status = tenant.status.rawValue
+        timezone = tenant.timezone
+        defaultLanguage = tenant.defaultLanguage
+        preferredProvider = tenant.preferredProvider.rawValue
+        fallbackProvider = tenant.fallbackProvider?.rawValue
+        webhookUrl = tenant.webhookURL
+        business = tenant.business
+        createdAt = tenant.createdAt
+        updatedAt = tenant.updatedAt
+    }
+
+    // Explicit keys: the business object's own keys must pass through untouched, so this type is
+    // encoded without the context's snake_case conversion getting a say on nested data.
+    enum CodingKeys: String, CodingKey {
+        case clientId = "client_id", name, status, timezone, defaultLanguage = "default_language"
+        case preferredProvider = "preferred_provider", fallbackProvider = "fallback_provider"
+        case webhookUrl = "webhook_url", business, createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
