@@ -46,6 +46,10 @@ let package = Package(
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
+            name: "PapoLLM",
+            dependencies: ["PapoCore", "PapoHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(
             name: "PapoPostgres",
             dependencies: [
                 "CLibPQ", "PapoCore",
@@ -63,6 +67,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
+            name: "PapoEngine",
+            dependencies: [
+                "PapoYAML",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "PapoServer",
             dependencies: [
                 "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML",
@@ -75,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "papo",
             dependencies: [
-                "PapoServer", "PapoPostgres", "PapoStore",
+                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,13 +96,19 @@ let package = Package(
         .target(
             name: "PapoTestKit",
             dependencies: [
-                "PapoPostgres", "PapoStore",
+                "PapoPostgres", "PapoStore", "PapoCore", "PapoHTTP",
                 .product(name: "Logging", package: "swift-log"),
+                // Test-only: the fake provider and LLM servers are Hummingbird apps on loopback.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
 
         .testTarget(name: "PapoCoreTests", dependencies: ["PapoCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PapoYAMLTests", dependencies: ["PapoYAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoEngineTests", dependencies: ["PapoEngine", "PapoYAML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PapoHTTPTests",
             dependencies: [
@@ -101,6 +118,12 @@ let package = Package(
                 // Only to read the bound port from the server channel in `onServerRunning`.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoLLMTests",
+            dependencies: [
+                "PapoLLM", "PapoHTTP", "PapoTestKit", "PapoCore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -57,11 +57,11 @@ public struct AdminController: Sendable {
             let body = request.headers[.contentLength] == "0" ? [:] : try await Self.optionalBody(&request, context)
             var grace = 0
             if let value = body["grace_seconds"] {
-                guard case .number(let seconds) = value, seconds >= 0, seconds <= 604_800, seconds.rounded() == seconds else {
+                guard let seconds = value.intValue, (0...604_800).contains(seconds) else {
                     throw APIError.validation(
                         ValidationError([FieldError("grace_seconds", "must be a whole number of seconds from 0 to 604800 (7 days)")]))
                 }
-                grace = Int(seconds)
+                grace = seconds
             }
             let name = body["name"]?.stringValue ?? "rotated"
             let key = try await keys.rotate(tenantID: tenant.id, name: name, grace: .seconds(grace), actor: context.actor)
