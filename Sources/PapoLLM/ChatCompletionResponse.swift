@@ -1,5 +1,5 @@
-import PapoCore
 import Foundation
+import PapoCore
 
 /// The body of a non-streaming `chat.completion` response. Every field is optional because
 /// compatible servers omit different ones; only the first choice is used (Papo never asks for

@@ -1,5 +1,5 @@
-import PapoCore
 import Foundation
+import PapoCore
 import PapoHTTP
 
 extension LLMError {

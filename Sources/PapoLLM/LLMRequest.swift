@@ -1,4 +1,5 @@
 public import PapoCore
+
 /// One chat-completions call, independent of where it is sent: the model, the authentication and
 /// the server dialect come from ``LLMEndpoint``.
 public struct LLMRequest: Sendable, Hashable {

@@ -1,4 +1,5 @@
 public import PapoCore
+
 /// A function call the model asked for, as carried by an assistant message's `tool_calls`.
 ///
 /// On the wire this is `{"id","type":"function","function":{"name","arguments"}}`, with

@@ -1,4 +1,5 @@
 public import PapoCore
+
 /// A function the model may call, sent in the request's `tools` as
 /// `{"type":"function","function":{"name","description","parameters"}}`.
 public struct ToolDefinition: Sendable, Hashable, Codable {

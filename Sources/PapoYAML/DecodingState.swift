@@ -81,9 +81,10 @@ final class DecodingState {
             }
         }
         guard let (key, usage) = first, let name = key.scalar else { return nil }
-        return YAMLError(.unknownKey, file: file, at: key.mark,
-                         path: YAMLPath.render(usage.codingPath + [AnyKey(name)]),
-                         unknownKeyMessage(name, usage: usage))
+        return YAMLError(
+            .unknownKey, file: file, at: key.mark,
+            path: YAMLPath.render(usage.codingPath + [AnyKey(name)]),
+            unknownKeyMessage(name, usage: usage))
     }
 
     private func unknownKeyMessage(_ name: String, usage: Usage) -> String {
@@ -91,7 +92,8 @@ final class DecodingState {
         let present = Set((usage.node.pairs ?? []).compactMap { $0.key.scalar })
         let candidates = usage.requested.filter { !present.contains($0) }
         if let suggestion = candidates.min(by: { editDistance(name, $0) < editDistance(name, $1) }),
-           editDistance(name, suggestion) <= max(1, suggestion.count / 3) {
+            editDistance(name, suggestion) <= max(1, suggestion.count / 3)
+        {
             message += "; did you mean '\(suggestion)'?"
         }
         if usage.requested.isEmpty {
@@ -105,7 +107,8 @@ final class DecodingState {
     /// Edit distance counting a swap of adjacent characters as one edit
     /// (optimal string alignment), since `prot` for `port` is the typical typo.
     private func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var beforePrevious: [Int] = []
         var previous = Array(0...b.count)

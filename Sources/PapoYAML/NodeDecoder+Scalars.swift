@@ -12,7 +12,8 @@ extension NodeDecoder {
     func decodeBool() throws -> Bool {
         let (text, category) = try scalar(expected: "a Bool")
         guard category == .untyped || category == .bool,
-              let value = ScalarResolver.bool(text, legacy: true) else {
+            let value = ScalarResolver.bool(text, legacy: true)
+        else {
             throw mismatch(expected: "a Bool (true/false, yes/no, on/off)")
         }
         return value
@@ -35,7 +36,8 @@ extension NodeDecoder {
         // Whole-valued floats such as `1e3` are accepted; fractions are not.
         if category != .int, let double = ScalarResolver.float(text), double.isFinite {
             guard double.rounded() == double else {
-                throw failure(.typeMismatch, "expected an integer (\(T.self)) but found \(text), which has a fractional part")
+                throw failure(
+                    .typeMismatch, "expected an integer (\(T.self)) but found \(text), which has a fractional part")
             }
             guard double.magnitude < 18_446_744_073_709_551_616.0 else {
                 throw outOfRange(text, as: type)
@@ -92,7 +94,8 @@ extension NodeDecoder {
     func decodeDate() throws -> Date {
         let text = try decodeString()
         guard let date = Timestamp.parse(text) else {
-            throw failure(.dataCorrupted, "expected an ISO-8601 date such as 2024-05-01T12:00:00Z but found \(node.summary)")
+            throw failure(
+                .dataCorrupted, "expected an ISO-8601 date such as 2024-05-01T12:00:00Z but found \(node.summary)")
         }
         return date
     }
@@ -124,8 +127,10 @@ extension NodeDecoder {
         }
         // Validate with the float grammar first: Decimal(string:) accepts prefixes like "1.5abc".
         guard let double = ScalarResolver.float(text), double.isFinite,
-              let value = Decimal(string: String(text.unicodeScalars.filter { $0 != "_" }),
-                                  locale: Locale(identifier: "en_US_POSIX")) else {
+            let value = Decimal(
+                string: String(text.unicodeScalars.filter { $0 != "_" }),
+                locale: Locale(identifier: "en_US_POSIX"))
+        else {
             throw mismatch(expected: "a finite number (Decimal)")
         }
         return value

@@ -10,7 +10,8 @@ enum Timestamp {
     /// Accepts `yyyy-MM-dd`, optionally followed by `T` or spaces, `H:mm[:ss[.fraction]]`
     /// and a zone (`Z`, `+02:00`, `+0200`, `-5`). Without a zone the time is UTC.
     static func parse(_ text: String) -> Date? {
-        let grammar = #/(\d{4})-(\d{2})-(\d{2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?[ \t]*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?)?/#
+        let grammar =
+            #/(\d{4})-(\d{2})-(\d{2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?[ \t]*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?)?/#
         guard let match = text.wholeMatch(of: grammar) else { return nil }
         let (_, year, month, day, hour, minute, second, fraction, zone) = match.output
         let components = DateComponents(
@@ -27,8 +28,9 @@ enum Timestamp {
         // March 1); a config date like that is a mistake, not a request.
         let normalised = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: base)
         guard normalised.year == components.year, normalised.month == components.month,
-              normalised.day == components.day, normalised.hour == components.hour,
-              normalised.minute == components.minute, normalised.second == components.second else {
+            normalised.day == components.day, normalised.hour == components.hour,
+            normalised.minute == components.minute, normalised.second == components.second
+        else {
             return nil
         }
         var date = base

@@ -59,8 +59,9 @@ struct TreeBuilder {
             root = nil
         case .alias(let name, let mark):
             guard let target = anchors[name] else {
-                throw YAMLError(.unknownAlias, file: file, at: mark, path: YAMLPath.render(currentPath()),
-                                "unknown alias '*\(name)': no anchor '&\(name)' is defined before it")
+                throw YAMLError(
+                    .unknownAlias, file: file, at: mark, path: YAMLPath.render(currentPath()),
+                    "unknown alias '*\(name)': no anchor '&\(name)' is defined before it")
             }
             try add(target)
         case .scalar(let text, let style, let tag, let anchor, let mark):
@@ -99,9 +100,10 @@ struct TreeBuilder {
         guard let key = frames[top].pendingKey else {
             if let name = node.scalar {
                 if let first = frames[top].seenKeys[name] {
-                    throw YAMLError(.duplicateKey, file: file, at: node.mark,
-                                    path: YAMLPath.render(currentPath() + [.key(name)]),
-                                    "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))")
+                    throw YAMLError(
+                        .duplicateKey, file: file, at: node.mark,
+                        path: YAMLPath.render(currentPath() + [.key(name)]),
+                        "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))")
                 }
                 frames[top].seenKeys[name] = node.mark
             }
@@ -144,8 +146,9 @@ struct TreeBuilder {
 
     private func mergeSources(_ value: YAMLNode) throws -> [[YAMLNode.Pair]] {
         let invalid = { (node: YAMLNode) in
-            YAMLError(.typeMismatch, file: file, at: node.mark, path: YAMLPath.render(currentPath()),
-                      "merge key '<<' expects a mapping or a sequence of mappings, found \(node.summary)")
+            YAMLError(
+                .typeMismatch, file: file, at: node.mark, path: YAMLPath.render(currentPath()),
+                "merge key '<<' expects a mapping or a sequence of mappings, found \(node.summary)")
         }
         switch value.content {
         case .mapping(let pairs):

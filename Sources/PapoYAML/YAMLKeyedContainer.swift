@@ -9,8 +9,9 @@ struct YAMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         var index: [String: Int] = [:]
         for (position, pair) in pairs.enumerated() {
             guard let name = pair.key.scalar else {
-                throw decoder.failure(.typeMismatch, "mapping keys must be scalars, found \(pair.key.summary)",
-                                      at: pair.key.mark)
+                throw decoder.failure(
+                    .typeMismatch, "mapping keys must be scalars, found \(pair.key.summary)",
+                    at: pair.key.mark)
             }
             index[name] = position
         }

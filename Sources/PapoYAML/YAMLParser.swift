@@ -1,5 +1,5 @@
-public import Foundation
 import CYAML
+public import Foundation
 
 /// Parses YAML text into `YAMLNode` trees by driving libyaml's event API.
 ///
@@ -30,8 +30,9 @@ public enum YAMLParser {
 
     private static func single(_ documents: [TreeBuilder.Document], file: String) throws -> YAMLNode {
         guard documents.count <= 1 else {
-            throw YAMLError(.syntax, file: file, at: documents[1].start,
-                            "expected a single document but found \(documents.count)")
+            throw YAMLError(
+                .syntax, file: file, at: documents[1].start,
+                "expected a single document but found \(documents.count)")
         }
         return documents.first?.root ?? .null(at: YAMLMark(line: 1, column: 1))
     }
@@ -43,7 +44,8 @@ public enum YAMLParser {
         return try input.withUnsafeBufferPointer { buffer in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
-                throw YAMLError(.syntax, file: file, at: YAMLMark(line: 1, column: 1), "libyaml could not be initialised")
+                throw YAMLError(
+                    .syntax, file: file, at: YAMLMark(line: 1, column: 1), "libyaml could not be initialised")
             }
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, buffer.baseAddress, bytes.count)

@@ -47,8 +47,9 @@ private struct JSONWriter {
         case .int(let int): output += String(int)
         case .double(let double):
             guard double.isFinite else {
-                throw YAMLError(kind: .valueOutOfRange, file: "<json>", line: 0, column: 0,
-                                path: YAMLPath.render(path), message: "\(double) cannot be represented in JSON")
+                throw YAMLError(
+                    kind: .valueOutOfRange, file: "<json>", line: 0, column: 0,
+                    path: YAMLPath.render(path), message: "\(double) cannot be represented in JSON")
             }
             output += "\(double)"
         case .string(let string): writeString(string)

@@ -32,15 +32,17 @@ extension YAMLValue {
         case .scalar(let text, let style):
             self = Self.resolve(text, category: ScalarResolver.category(tag: node.tag, style: style))
         case .sequence(let items):
-            self = .array(try items.enumerated().map { index, item in
-                try YAMLValue(node: item, file: file, path: path + [.index(index)])
-            })
+            self = .array(
+                try items.enumerated().map { index, item in
+                    try YAMLValue(node: item, file: file, path: path + [.index(index)])
+                })
         case .mapping(let pairs):
             var object = YAMLObject()
             for (key, value) in pairs {
                 guard let name = key.scalar else {
-                    throw YAMLError(.typeMismatch, file: file, at: key.mark, path: YAMLPath.render(path),
-                                    "mapping keys must be scalars, found \(key.summary)")
+                    throw YAMLError(
+                        .typeMismatch, file: file, at: key.mark, path: YAMLPath.render(path),
+                        "mapping keys must be scalars, found \(key.summary)")
                 }
                 object[name] = try YAMLValue(node: value, file: file, path: path + [.key(name)])
             }
@@ -91,8 +93,9 @@ extension YAMLValue: Codable {
     /// decoders are probed as object, array, null, bool, int, double, then string.
     public init(from decoder: any Decoder) throws {
         if let decoder = decoder as? NodeDecoder {
-            self = try YAMLValue(node: decoder.node, file: decoder.state.file,
-                                 path: YAMLPath.components(decoder.codingPath))
+            self = try YAMLValue(
+                node: decoder.node, file: decoder.state.file,
+                path: YAMLPath.components(decoder.codingPath))
             // A free-form value consumes every key below it. This also covers a
             // `try? SomeStruct(from: decoder)` attempt that registered the same
             // mappings and failed before the caller fell back to `YAMLValue`.

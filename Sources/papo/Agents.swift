@@ -19,7 +19,9 @@ struct Agents: ParsableCommand {
             let urls = paths.map { ResourceLocator.locate($0) ?? URL(fileURLWithPath: $0) }
             let errors = AgentTemplateLibrary.validate(files: urls)
             if errors.isEmpty {
-                let count = urls.reduce(0) { total, url in total + ((try? AgentTemplateLoader.templateFiles(in: url).count) ?? 1) }
+                let count = urls.reduce(0) { total, url in
+                    total + ((try? AgentTemplateLoader.templateFiles(in: url).count) ?? 1)
+                }
                 print("\(count) template file(s) valid.")
                 return
             }

@@ -38,7 +38,8 @@ struct Serve: AsyncParsableCommand {
             onServerRunning: { _ in
                 logger.notice("papo \(PapoVersion.current) listening on http://\(host):\(port)")
                 if embedded {
-                    logger.notice("create a tenant: papo tenants create \"My Business\"  (or POST /api/v1/admin/tenants)")
+                    logger.notice(
+                        "create a tenant: papo tenants create \"My Business\"  (or POST /api/v1/admin/tenants)")
                 }
             },
             logger: logger)

@@ -6,7 +6,8 @@ struct TenantSettingsTests {
     @Test("valid fields parse into an update")
     func valid() throws {
         let update = try TenantSettingsUpdate.parse([
-            "name": .string("  Loja Azul "), "timezone": .string("Europe/Lisbon"), "default_language": .string("es-419"),
+            "name": .string("  Loja Azul "), "timezone": .string("Europe/Lisbon"),
+            "default_language": .string("es-419"),
             "preferred_provider": .string("baileys"), "fallback_provider": .null,
             "webhook_url": .string("http://localhost:9000/hook"), "business": .object(["cnpj": .string("00.000")]),
         ]).get()

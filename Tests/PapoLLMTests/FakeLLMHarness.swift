@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import PapoHTTP
 import PapoCore
+import PapoHTTP
 import PapoLLM
 import PapoTestKit
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
-import PapoHTTP
 import PapoCore
+import PapoHTTP
 import PapoLLM
 import PapoTestKit
 import Testing

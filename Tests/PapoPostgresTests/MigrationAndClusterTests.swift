@@ -24,7 +24,8 @@ struct MigrationAndClusterTests {
 
         // Tables went into the configured schema, and it is first on the search path.
         let rows = try await pool.query(
-            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'papo_custom' AND table_name IN ('tenants', 'messages', 'api_keys')")
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'papo_custom' AND table_name IN ('tenants', 'messages', 'api_keys')"
+        )
         #expect(try rows.first?.decode("n", as: Int.self) == 3)
         let recorded = try await pool.query("SELECT count(*) AS n FROM schema_migrations")
         #expect(try recorded.first?.decode("n", as: Int.self) == migrations.count)
@@ -68,7 +69,8 @@ struct MigrationAndClusterTests {
 
     @Test("the local cluster initialises once, is reused while running, and restarts from its folder")
     func localClusterStartAndReuse() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("papo-lc-\(UUID().uuidString.prefix(8))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "papo-lc-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let cluster = LocalCluster(directory: folder, databaseName: "papo", logger: TestDatabase.logger)
         #expect(try cluster.start() == true)

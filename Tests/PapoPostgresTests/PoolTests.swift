@@ -18,7 +18,8 @@ struct PoolTests {
             for index in 0..<40 {
                 group.addTask {
                     try await pool.withConnection { connection in
-                        let row = try connection.query("SELECT pg_backend_pid() AS pid, \(index) + 1 AS next, pg_sleep(0.02)")
+                        let row = try connection.query(
+                            "SELECT pg_backend_pid() AS pid, \(index) + 1 AS next, pg_sleep(0.02)")
                         #expect(try row.first?.decode("next", as: Int.self) == index + 1)
                         return try row.first!.decode("pid", as: Int32.self)
                     }

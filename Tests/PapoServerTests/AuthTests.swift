@@ -28,7 +28,8 @@ struct AuthTests {
             #expect(try own.json()["client_id"] as? String == alpha.clientID)
 
             // No client id, no key, a malformed header, an unknown key.
-            let noClient = try await client.execute(uri: settings, method: .get, headers: [.authorization: "Bearer \(alpha.key)"])
+            let noClient = try await client.execute(
+                uri: settings, method: .get, headers: [.authorization: "Bearer \(alpha.key)"])
             #expect(noClient.status == .unauthorized)
             #expect(try noClient.errorCode() == "missing_client_id")
             let noKey = try await client.execute(uri: settings, method: .get, headers: [.clientID: alpha.clientID])
@@ -38,7 +39,8 @@ struct AuthTests {
                 uri: settings, method: .get, headers: [.clientID: alpha.clientID, .authorization: "Basic Zm9vOmJhcg=="])
             #expect(basic.status == .unauthorized)
             let wrong = try await client.execute(
-                uri: settings, method: .get, headers: [.clientID: alpha.clientID, .authorization: "Bearer papo_not_a_real_key"])
+                uri: settings, method: .get,
+                headers: [.clientID: alpha.clientID, .authorization: "Bearer papo_not_a_real_key"])
             #expect(wrong.status == .unauthorized)
             #expect(try wrong.errorCode() == "invalid_api_key")
 
@@ -50,7 +52,8 @@ struct AuthTests {
 
             // The admin key opens tenant routes; a tenant key never opens admin routes.
             let asAdmin = try await client.execute(
-                uri: settings, method: .get, headers: [.clientID: beta.clientID, .authorization: "Bearer \(TestApp.adminKey)"])
+                uri: settings, method: .get,
+                headers: [.clientID: beta.clientID, .authorization: "Bearer \(TestApp.adminKey)"])
             #expect(asAdmin.status == .ok)
             #expect(try asAdmin.json()["client_id"] as? String == beta.clientID)
             let tenantOnAdmin = try await client.execute(
@@ -105,8 +108,10 @@ struct AuthTests {
             let third = try #require(try immediate.json()["key"] as? String)
             var thirdHeaders = tenant.headers
             thirdHeaders[.authorization] = "Bearer \(third)"
-            #expect(try await client.execute(uri: settings, method: .get, headers: tenant.headers).status == .unauthorized)
-            #expect(try await client.execute(uri: settings, method: .get, headers: secondHeaders).status == .unauthorized)
+            #expect(
+                try await client.execute(uri: settings, method: .get, headers: tenant.headers).status == .unauthorized)
+            #expect(
+                try await client.execute(uri: settings, method: .get, headers: secondHeaders).status == .unauthorized)
             #expect(try await client.execute(uri: settings, method: .get, headers: thirdHeaders).status == .ok)
 
             // The listing shows every key with its prefix, never a secret.
@@ -128,11 +133,13 @@ struct AuthTests {
     func keysStoredHashed() async throws {
         let tenant = try await app.run { client in try await client.createTenant("Hash Check") }
         let rows = try await app.pool.query(
-            "SELECT k.key_hash, k.prefix FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE t.client_id = \(tenant.clientID)")
+            "SELECT k.key_hash, k.prefix FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE t.client_id = \(tenant.clientID)"
+        )
         let row = try #require(rows.first)
         #expect(try row.decode("key_hash", as: Data.self) == Data(SHA256.hash(data: Data(tenant.key.utf8))))
         #expect(tenant.key.hasPrefix(try row.decode("prefix", as: String.self)))
-        let dump = try await app.pool.query("SELECT count(*) AS n FROM api_keys WHERE prefix = \(tenant.key) OR name = \(tenant.key)")
+        let dump = try await app.pool.query(
+            "SELECT count(*) AS n FROM api_keys WHERE prefix = \(tenant.key) OR name = \(tenant.key)")
         #expect(try dump.first?.decode("n", as: Int.self) == 0)
     }
 

@@ -36,7 +36,8 @@ struct EdgeTests {
             #expect(try malformed.errorCode() == "invalid_json")
 
             let array = try await client.execute(
-                uri: "/api/v1/tenant/settings", method: .put, headers: tenant.headers, body: ByteBuffer(string: "[1,2]"))
+                uri: "/api/v1/tenant/settings", method: .put, headers: tenant.headers, body: ByteBuffer(string: "[1,2]")
+            )
             #expect(array.status == .badRequest)
 
             let huge = String(repeating: "x", count: 2 << 20)
@@ -57,7 +58,8 @@ struct EdgeTests {
             #expect(echoed.headers[.requestID] == "trace-42.a_b")
             let error = try #require(try echoed.json()["error"] as? [String: Any])
             #expect(error["request_id"] as? String == "trace-42.a_b")
-            let hostile = try await client.execute(uri: "/health/live", method: .get, headers: [.requestID: "a b\u{7f}<script>"])
+            let hostile = try await client.execute(
+                uri: "/health/live", method: .get, headers: [.requestID: "a b\u{7f}<script>"])
             #expect(hostile.headers[.requestID] != "a b\u{7f}<script>")
         }
     }

@@ -20,7 +20,8 @@ struct SettingsTests {
             let response = try await client.execute(
                 uri: "/api/v1/tenant/settings", method: .put, headers: tenant.headers,
                 body: .json([
-                    "timezone": "Mars/Olympus", "preferred_provider": "telegram", "webhook_url": "http://example.com/hook",
+                    "timezone": "Mars/Olympus", "preferred_provider": "telegram",
+                    "webhook_url": "http://example.com/hook",
                     "default_language": "portuguese!", "business": "not an object", "name": "", "colour": "blue",
                 ]))
             #expect(response.status == .unprocessableContent)
@@ -31,7 +32,8 @@ struct SettingsTests {
                 Set(fields) == [
                     "timezone", "preferred_provider", "webhook_url", "default_language", "business", "name", "colour",
                 ])
-            let unchanged = try await client.execute(uri: "/api/v1/tenant/settings", method: .get, headers: tenant.headers)
+            let unchanged = try await client.execute(
+                uri: "/api/v1/tenant/settings", method: .get, headers: tenant.headers)
             #expect(try unchanged.json()["timezone"] as? String == "America/Sao_Paulo")
             #expect(try unchanged.json()["name"] as? String == "Validação Ltda")
         }
@@ -47,7 +49,9 @@ struct SettingsTests {
                     "name": "Sol Imóveis Recife", "timezone": "America/Recife", "default_language": "pt-BR",
                     "preferred_provider": "meta", "fallback_provider": "sandbox",
                     "webhook_url": "https://hooks.example.com/papo",
-                    "business": ["openingHours": "seg–sex 9h–18h", "creci": "12345-J", "bairros": ["Boa Viagem", "Pina"]],
+                    "business": [
+                        "openingHours": "seg–sex 9h–18h", "creci": "12345-J", "bairros": ["Boa Viagem", "Pina"],
+                    ],
                 ]))
             #expect(response.status == .ok)
             let read = try await client.execute(uri: "/api/v1/tenant/settings", method: .get, headers: tenant.headers)

@@ -19,7 +19,8 @@ struct TestApp {
         let configuration = try PostgresConfiguration(connectionString: try TestDatabase.create(migrated: migrated))
         pool = PostgresPool(configuration: configuration, logger: TestDatabase.logger)
         migrator = Migrator(
-            pool: pool, migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: TestDatabase.logger)
+            pool: pool, migrations: try Migration.load(from: TestDatabase.migrationsDirectory),
+            logger: TestDatabase.logger)
         self.adminKey = adminKey
     }
 
@@ -77,7 +78,8 @@ extension TestResponse {
 
     /// The error envelope's `code`, failing the test when the body is not an envelope.
     func errorCode() throws -> String {
-        let error = try #require(try json()["error"] as? [String: Any], "not an error envelope: \(String(buffer: body))")
+        let error = try #require(
+            try json()["error"] as? [String: Any], "not an error envelope: \(String(buffer: body))")
         #expect(error["message"] is String)
         return try #require(error["code"] as? String)
     }

@@ -34,13 +34,15 @@ private func unknownKey<T: Decodable>(
 
 @Suite struct UnknownKeyTests {
     @Test func valuesOfDictionariesAreStillChecked() throws {
-        let error = try unknownKey([String: Server].self, """
-        web:
-          host: a
-        db:
-          host: b
-          prot: 5432
-        """)
+        let error = try unknownKey(
+            [String: Server].self,
+            """
+            web:
+              host: a
+            db:
+              host: b
+              prot: 5432
+            """)
         #expect(error.path == "db.prot")
         #expect((error.line, error.column) == (5, 3))
         #expect(error.message == "unknown key 'prot'; did you mean 'port'? (expected one of: host, port)")
@@ -54,11 +56,13 @@ private func unknownKey<T: Decodable>(
     @Test func abandonedAttemptsDoNotLeaveUnknownKeysBehind() throws {
         // The first item fails as a Server half-way (no host), then decodes as a
         // free-form value; its `port` key must not be reported afterwards.
-        let endpoints = try YAMLDecoder().decode([Endpoint].self, from: """
-        - port: 1
-          path: /x
-        - host: h
-        """)
+        let endpoints = try YAMLDecoder().decode(
+            [Endpoint].self,
+            from: """
+                - port: 1
+                  path: /x
+                - host: h
+                """)
         guard case .other(let value) = endpoints[0], case .server(let server) = endpoints[1] else {
             Issue.record("unexpected cases \(endpoints)")
             return
@@ -68,15 +72,20 @@ private func unknownKey<T: Decodable>(
     }
 
     @Test func keysMergedFromAnAnchorAreCheckedAtTheirSource() throws {
-        struct Doc: Decodable { var base: Server; var api: Server }
-        let error = try unknownKey(Doc.self, """
-        base: &base
-          host: h
-        api:
-          <<: *base
-          port: 1
-          hots: x
-        """)
+        struct Doc: Decodable {
+            var base: Server
+            var api: Server
+        }
+        let error = try unknownKey(
+            Doc.self,
+            """
+            base: &base
+              host: h
+            api:
+              <<: *base
+              port: 1
+              hots: x
+            """)
         #expect(error.path == "api.hots")
         #expect((error.line, error.column) == (6, 3))
     }

@@ -36,36 +36,38 @@ private func seconds(_ text: String) throws -> Double {
 @Suite struct YAMLDecoderTests {
     @Test func decodesNestedStructsArraysEnumsAndDictionaries() throws {
         let yaml = """
-        name: papo
-        version: 1.10
-        mode: lenient
-        server:
-          host: 0.0.0.0
-          port: 8080
-        capabilities:
-          - id: http
-            weight: 1
-            tags: [web, "api"]
-          - id: db
-            weight: 0.25
-            tags: []
-        limits:
-          connections: 100
-          requests: 0x10
-        """
+            name: papo
+            version: 1.10
+            mode: lenient
+            server:
+              host: 0.0.0.0
+              port: 8080
+            capabilities:
+              - id: http
+                weight: 1
+                tags: [web, "api"]
+              - id: db
+                weight: 0.25
+                tags: []
+            limits:
+              connections: 100
+              requests: 0x10
+            """
         let manifest = try YAMLDecoder().decode(Manifest.self, from: yaml)
-        #expect(manifest == Manifest(
-            name: "papo",
-            version: "1.10",  // type-driven: the float-looking literal stays text for a String
-            mode: .lenient,
-            server: .init(host: "0.0.0.0", port: 8080, tls: nil),
-            description: nil,
-            capabilities: [
-                .init(id: "http", weight: 1.0, tags: ["web", "api"]),
-                .init(id: "db", weight: 0.25, tags: []),
-            ],
-            limits: ["connections": 100, "requests": 16]
-        ))
+        #expect(
+            manifest
+                == Manifest(
+                    name: "papo",
+                    version: "1.10",  // type-driven: the float-looking literal stays text for a String
+                    mode: .lenient,
+                    server: .init(host: "0.0.0.0", port: 8080, tls: nil),
+                    description: nil,
+                    capabilities: [
+                        .init(id: "http", weight: 1.0, tags: ["web", "api"]),
+                        .init(id: "db", weight: 0.25, tags: []),
+                    ],
+                    limits: ["connections": 100, "requests": 16]
+                ))
     }
 
     @Test func dictionariesWithIntegerAndEnumKeys() throws {
@@ -94,20 +96,23 @@ private func seconds(_ text: String) throws -> Double {
             var f: Float
         }
         let yaml = """
-        i8: -128
-        i16: 32_767
-        i32: -0x7fffffff
-        i64: -9223372036854775808
-        u8: 255
-        u16: 0o177777
-        u32: 4294967295
-        u64: 18446744073709551615
-        u: 1e3
-        f: 0.5
-        """
+            i8: -128
+            i16: 32_767
+            i32: -0x7fffffff
+            i64: -9223372036854775808
+            u8: 255
+            u16: 0o177777
+            u32: 4294967295
+            u64: 18446744073709551615
+            u: 1e3
+            f: 0.5
+            """
         let widths = try YAMLDecoder().decode(Widths.self, from: Data(yaml.utf8))
-        #expect(widths == Widths(i8: -128, i16: 32767, i32: -2_147_483_647, i64: .min,
-                                 u8: 255, u16: 65535, u32: .max, u64: .max, u: 1000, f: 0.5))
+        #expect(
+            widths
+                == Widths(
+                    i8: -128, i16: 32767, i32: -2_147_483_647, i64: .min,
+                    u8: 255, u16: 65535, u32: .max, u64: .max, u: 1000, f: 0.5))
     }
 
     @Test func decodesFoundationTypes() throws {
@@ -120,15 +125,15 @@ private func seconds(_ text: String) throws -> Double {
             var price: Decimal
         }
         let yaml = """
-        created: 2024-05-01T12:30:00+02:00
-        day: 2024-05-01
-        precise: 2024-05-01T10:30:00.250Z
-        homepage: https://papo.example/docs?x=1
-        blob: |
-          aGVsbG8g
-          d29ybGQ=
-        price: 19.99
-        """
+            created: 2024-05-01T12:30:00+02:00
+            day: 2024-05-01
+            precise: 2024-05-01T10:30:00.250Z
+            homepage: https://papo.example/docs?x=1
+            blob: |
+              aGVsbG8g
+              d29ybGQ=
+            price: 19.99
+            """
         let value = try YAMLDecoder().decode(Foundationy.self, from: yaml)
         #expect(value.created.timeIntervalSince1970 == 1_714_559_400)
         #expect(value.day.timeIntervalSince1970 == 1_714_521_600)

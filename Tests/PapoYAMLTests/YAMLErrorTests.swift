@@ -25,17 +25,19 @@ private func failure<T: Decodable>(
 
 @Suite struct YAMLErrorTests {
     @Test func unknownKeyNestedInAnArrayIsReportedWithPositionPathAndSuggestion() throws {
-        let error = try failure(Manifest.self, """
-        name: papo
-        capabilities:
-          - id: http
-            config:
-              retries: 1
-          - id: db
-            config:
-              retries: 2
-              tymeout: 30
-        """)
+        let error = try failure(
+            Manifest.self,
+            """
+            name: papo
+            capabilities:
+              - id: http
+                config:
+                  retries: 1
+              - id: db
+                config:
+                  retries: 2
+                  tymeout: 30
+            """)
         #expect(error.kind == .unknownKey)
         #expect(error.line == 9)
         #expect(error.column == 7)
@@ -45,14 +47,16 @@ private func failure<T: Decodable>(
     }
 
     @Test func firstUnknownKeyInDocumentOrderWins() throws {
-        let error = try failure(Manifest.self, """
-        name: papo
-        extra: 1
-        capabilities:
-          - id: http
-            bogus: true
-            config: {retries: 1}
-        """)
+        let error = try failure(
+            Manifest.self,
+            """
+            name: papo
+            extra: 1
+            capabilities:
+              - id: http
+                bogus: true
+                config: {retries: 1}
+            """)
         #expect(error.kind == .unknownKey)
         #expect(error.path == "extra")
         #expect(error.line == 2)
@@ -60,13 +64,15 @@ private func failure<T: Decodable>(
     }
 
     @Test func missingKeyPointsAtTheMappingThatLacksIt() throws {
-        let error = try failure(Manifest.self, """
-        name: papo
-        capabilities:
-          - id: http
-            config:
-              timeout: 5
-        """)
+        let error = try failure(
+            Manifest.self,
+            """
+            name: papo
+            capabilities:
+              - id: http
+                config:
+                  timeout: 5
+            """)
         #expect(error.kind == .missingKey)
         #expect(error.message == "missing key 'retries'")
         #expect(error.path == "capabilities[0].config")
@@ -75,13 +81,15 @@ private func failure<T: Decodable>(
     }
 
     @Test func typeMismatchPointsAtTheOffendingNode() throws {
-        let error = try failure(Manifest.self, """
-        name: papo
-        capabilities:
-          - id: http
-            config:
-              retries: often
-        """)
+        let error = try failure(
+            Manifest.self,
+            """
+            name: papo
+            capabilities:
+              - id: http
+                config:
+                  retries: often
+            """)
         #expect(error.kind == .typeMismatch)
         #expect(error.path == "capabilities[0].config.retries")
         #expect(error.line == 5)
@@ -166,12 +174,17 @@ private func failure<T: Decodable>(
     }
 
     @Test func libyamlSyntaxErrorForBadIndentation() throws {
-        struct Server: Decodable { var host: String; var port: Int }
-        let error = try failure([String: Server].self, """
-        server:
-          host: example.org
-         port: 80
-        """)
+        struct Server: Decodable {
+            var host: String
+            var port: Int
+        }
+        let error = try failure(
+            [String: Server].self,
+            """
+            server:
+              host: example.org
+             port: 80
+            """)
         #expect(error.kind == .syntax)
         #expect(error.line == 3)
         #expect(error.column == 2)

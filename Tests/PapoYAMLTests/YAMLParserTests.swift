@@ -4,12 +4,13 @@ import Testing
 
 @Suite struct YAMLParserTests {
     @Test func nodesCarryStylesTagsAndOneBasedMarks() throws {
-        let root = try YAMLParser.parse("""
-        plain: value
-        list:
-          - 'single'
-          - !!str 12
-        """)
+        let root = try YAMLParser.parse(
+            """
+            plain: value
+            list:
+              - 'single'
+              - !!str 12
+            """)
         let pairs = try #require(root.pairs)
         #expect(pairs.map { $0.key.scalar } == ["plain", "list"])
         #expect(root.mark == YAMLMark(line: 1, column: 1))
@@ -46,52 +47,69 @@ import Testing
     }
 
     @Test func anchorsAndAliasesShareTheAnchoredNode() throws {
-        let root = try YAMLParser.parse("""
-        base: &shared
-          retries: 3
-        copy: *shared
-        list: [&n 5, *n, *n]
-        """)
+        let root = try YAMLParser.parse(
+            """
+            base: &shared
+              retries: 3
+            copy: *shared
+            list: [&n 5, *n, *n]
+            """)
         let base = try #require(root["base"])
         #expect(base.anchor == "shared")
         #expect(root["copy"] === base)
         #expect(root["list"]?.items?.compactMap(\.scalar) == ["5", "5", "5"])
 
-        struct Doc: Decodable { var base: [String: Int]; var copy: [String: Int]; var list: [Int] }
-        let doc = try YAMLDecoder().decode(Doc.self, from: """
-        base: &shared {retries: 3}
-        copy: *shared
-        list: [&n 5, *n]
-        """)
+        struct Doc: Decodable {
+            var base: [String: Int]
+            var copy: [String: Int]
+            var list: [Int]
+        }
+        let doc = try YAMLDecoder().decode(
+            Doc.self,
+            from: """
+                base: &shared {retries: 3}
+                copy: *shared
+                list: [&n 5, *n]
+                """)
         #expect(doc.copy == ["retries": 3])
         #expect(doc.list == [5, 5])
     }
 
     @Test func mergeKeyWithSingleMapping() throws {
-        struct Service: Decodable, Equatable { var image: String; var replicas: Int; var debug: Bool }
-        struct Doc: Decodable { var defaults: Service; var api: Service }
-        let doc = try YAMLDecoder().decode(Doc.self, from: """
-        defaults: &defaults
-          image: papo:1
-          replicas: 2
-          debug: false
-        api:
-          <<: *defaults
-          replicas: 5
-        """)
+        struct Service: Decodable, Equatable {
+            var image: String
+            var replicas: Int
+            var debug: Bool
+        }
+        struct Doc: Decodable {
+            var defaults: Service
+            var api: Service
+        }
+        let doc = try YAMLDecoder().decode(
+            Doc.self,
+            from: """
+                defaults: &defaults
+                  image: papo:1
+                  replicas: 2
+                  debug: false
+                api:
+                  <<: *defaults
+                  replicas: 5
+                """)
         #expect(doc.api == Service(image: "papo:1", replicas: 5, debug: false))
         #expect(doc.defaults.replicas == 2)
     }
 
     @Test func mergeKeyWithListGivesEarlierSourcesPrecedence() throws {
-        let root = try YAMLParser.parse("""
-        a: &a {x: 1, y: 1}
-        b: &b {y: 2, z: 2}
-        c:
-          w: 0
-          <<: [*a, *b]
-          z: 9
-        """)
+        let root = try YAMLParser.parse(
+            """
+            a: &a {x: 1, y: 1}
+            b: &b {y: 2, z: 2}
+            c:
+              w: 0
+              <<: [*a, *b]
+              z: 9
+            """)
         let merged = try #require(root["c"]?.pairs)
         #expect(merged.map { $0.key.scalar } == ["w", "x", "y", "z"])
         #expect(merged.map { $0.value.scalar } == ["0", "1", "1", "9"])
@@ -113,21 +131,22 @@ import Testing
     }
 
     @Test func literalBlockScalars() throws {
-        let root = try YAMLParser.parse("""
-        clip: |
-          line one
-            indented
-          line three
+        let root = try YAMLParser.parse(
+            """
+            clip: |
+              line one
+                indented
+              line three
 
-        strip: |-
-          no newline at end
+            strip: |-
+              no newline at end
 
-        keep: |+
-          kept
+            keep: |+
+              kept
 
 
-        last: x
-        """)
+            last: x
+            """)
         #expect(root["clip"]?.scalar == "line one\n  indented\nline three\n")
         #expect(root["clip"]?.style == .literal)
         #expect(root["strip"]?.scalar == "no newline at end")
@@ -135,21 +154,22 @@ import Testing
     }
 
     @Test func foldedBlockScalars() throws {
-        let root = try YAMLParser.parse("""
-        folded: >
-          one
-          two
+        let root = try YAMLParser.parse(
+            """
+            folded: >
+              one
+              two
 
-          three
-        stripped: >-
-          a
-          b
-        more: >
-          para
-            kept as is
-          end
-        tail: 1
-        """)
+              three
+            stripped: >-
+              a
+              b
+            more: >
+              para
+                kept as is
+              end
+            tail: 1
+            """)
         #expect(root["folded"]?.scalar == "one two\nthree\n")
         #expect(root["folded"]?.style == .folded)
         #expect(root["stripped"]?.scalar == "a b")
@@ -157,11 +177,12 @@ import Testing
     }
 
     @Test func flowCollectionsAndMultilineQuotedScalars() throws {
-        let root = try YAMLParser.parse("""
-        flow: {a: [1, 2], b: {c: d}}
-        quoted: "first
-          second"
-        """)
+        let root = try YAMLParser.parse(
+            """
+            flow: {a: [1, 2], b: {c: d}}
+            quoted: "first
+              second"
+            """)
         #expect(root["flow"]?["a"]?.items?.count == 2)
         #expect(root["flow"]?["b"]?["c"]?.scalar == "d")
         #expect(root["quoted"]?.scalar == "first second")

@@ -49,7 +49,11 @@ public struct TenantSettingsUpdate: Sendable, Equatable {
             }
         }
         if let zone = string("timezone") {
-            if let error = validateTimeZone(zone) { errors.append(FieldError("timezone", error)) } else { update.timezone = zone }
+            if let error = validateTimeZone(zone) {
+                errors.append(FieldError("timezone", error))
+            } else {
+                update.timezone = zone
+            }
         }
         if let language = string("default_language") {
             if isLanguageTag(language) {
@@ -77,7 +81,11 @@ public struct TenantSettingsUpdate: Sendable, Equatable {
         if body["webhook_url"]?.isNull == true {
             update.webhookURL = .some(nil)
         } else if let url = string("webhook_url") {
-            if let error = validateWebhookURL(url) { errors.append(FieldError("webhook_url", error)) } else { update.webhookURL = .some(url) }
+            if let error = validateWebhookURL(url) {
+                errors.append(FieldError("webhook_url", error))
+            } else {
+                update.webhookURL = .some(url)
+            }
         }
         if let business = body["business"] {
             if case .object(let object) = business {

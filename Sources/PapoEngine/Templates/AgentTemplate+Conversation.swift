@@ -61,8 +61,10 @@ extension AgentTemplate {
         public var idleExpiry: TemplateDuration
 
         /// Creates context budgets.
-        public init(maxMessages: Int = 30, maxTokens: Int = 6000, summary: Summary = Summary(),
-                    idleExpiry: TemplateDuration = .hours(24)) {
+        public init(
+            maxMessages: Int = 30, maxTokens: Int = 6000, summary: Summary = Summary(),
+            idleExpiry: TemplateDuration = .hours(24)
+        ) {
             self.maxMessages = maxMessages
             self.maxTokens = maxTokens
             self.summary = summary

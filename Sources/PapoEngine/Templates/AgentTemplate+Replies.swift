@@ -14,8 +14,10 @@ extension AgentTemplate {
         public var maxTypingDelay: TemplateDuration
 
         /// Creates a reply style.
-        public init(splitParagraphs: Bool = true, maxLength: Int = ReplyStyle.whatsAppLimit,
-                    typingDelayPerCharMs: Int = 30, maxTypingDelay: TemplateDuration = .seconds(5)) {
+        public init(
+            splitParagraphs: Bool = true, maxLength: Int = ReplyStyle.whatsAppLimit,
+            typingDelayPerCharMs: Int = 30, maxTypingDelay: TemplateDuration = .seconds(5)
+        ) {
             self.splitParagraphs = splitParagraphs
             self.maxLength = maxLength
             self.typingDelayPerCharMs = typingDelayPerCharMs
@@ -70,9 +72,10 @@ extension AgentTemplate {
 
         public init(from decoder: any Decoder) throws {
             let keys = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(greeting: try keys.decodeIfPresent(String.self, forKey: .greeting),
-                      faq: try keys.value(.faq, default: []),
-                      fallback: try keys.value(.fallback, default: Self.defaultFallback))
+            self.init(
+                greeting: try keys.decodeIfPresent(String.self, forKey: .greeting),
+                faq: try keys.value(.faq, default: []),
+                fallback: try keys.value(.fallback, default: Self.defaultFallback))
         }
     }
 

@@ -30,8 +30,9 @@ extension AgentTemplate {
             }
             let keys = try decoder.container(keyedBy: CodingKeys.self)
             let config = try keys.decodeIfPresent(YAMLValue.self, forKey: .config)
-            self.init(tool: try keys.decode(String.self, forKey: .tool),
-                      config: config?.isNull == true ? nil : config)
+            self.init(
+                tool: try keys.decode(String.self, forKey: .tool),
+                config: config?.isNull == true ? nil : config)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -60,9 +61,10 @@ extension AgentTemplate {
 
         public init(from decoder: any Decoder) throws {
             let keys = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(keywords: try keys.value(.keywords, default: []),
-                      regex: try keys.value(.regex, default: []),
-                      all: try keys.value(.all, default: false))
+            self.init(
+                keywords: try keys.value(.keywords, default: []),
+                regex: try keys.value(.regex, default: []),
+                all: try keys.value(.all, default: false))
         }
     }
 
@@ -88,8 +90,10 @@ extension AgentTemplate {
         public var tool: Bool
 
         /// Creates handoff rules.
-        public init(keywords: [String] = [], message: String = Handoff.defaultMessage,
-                    pauseOnOperatorReply: Bool = true, tool: Bool = true) {
+        public init(
+            keywords: [String] = [], message: String = Handoff.defaultMessage,
+            pauseOnOperatorReply: Bool = true, tool: Bool = true
+        ) {
             self.keywords = keywords
             self.message = message
             self.pauseOnOperatorReply = pauseOnOperatorReply
@@ -103,10 +107,11 @@ extension AgentTemplate {
 
         public init(from decoder: any Decoder) throws {
             let keys = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(keywords: try keys.value(.keywords, default: []),
-                      message: try keys.value(.message, default: Self.defaultMessage),
-                      pauseOnOperatorReply: try keys.value(.pauseOnOperatorReply, default: true),
-                      tool: try keys.value(.tool, default: true))
+            self.init(
+                keywords: try keys.value(.keywords, default: []),
+                message: try keys.value(.message, default: Self.defaultMessage),
+                pauseOnOperatorReply: try keys.value(.pauseOnOperatorReply, default: true),
+                tool: try keys.value(.tool, default: true))
         }
     }
 
@@ -128,8 +133,9 @@ extension AgentTemplate {
 
         public init(from decoder: any Decoder) throws {
             let keys = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(keywords: try keys.value(.keywords, default: []),
-                      message: try keys.decodeIfPresent(String.self, forKey: .message))
+            self.init(
+                keywords: try keys.value(.keywords, default: []),
+                message: try keys.decodeIfPresent(String.self, forKey: .message))
         }
     }
 }

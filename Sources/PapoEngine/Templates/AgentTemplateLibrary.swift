@@ -110,8 +110,10 @@ public final class AgentTemplateLibrary: Sendable {
     /// on Linux and macOS, on bind mounts and on Kubernetes ConfigMaps (whose
     /// updates swap a symlink that file watchers miss), and a stat per file per
     /// second is negligible. Each reload is short blocking I/O on a small folder.
-    public func watch(interval: Duration = .seconds(1),
-                      onChange: @Sendable (Changes) async -> Void = { _ in }) async {
+    public func watch(
+        interval: Duration = .seconds(1),
+        onChange: @Sendable (Changes) async -> Void = { _ in }
+    ) async {
         while !Task.isCancelled {
             let changes = reload()
             if !changes.isEmpty { await onChange(changes) }

@@ -44,15 +44,19 @@ public enum AgentTemplateLoader {
         do {
             return load(data: try Data(contentsOf: url), file: file)
         } catch {
-            return Outcome(file: file, template: nil,
-                           errors: [TemplateError(kind: .io, file: file, message: "cannot read file: \(error.localizedDescription)")])
+            return Outcome(
+                file: file, template: nil,
+                errors: [
+                    TemplateError(kind: .io, file: file, message: "cannot read file: \(error.localizedDescription)")
+                ])
         }
     }
 
     static func load(data: Data, file: String) -> Outcome {
         guard let text = String(data: data, encoding: .utf8) else {
-            return Outcome(file: file, template: nil,
-                           errors: [TemplateError(kind: .io, file: file, message: "file is not valid UTF-8 text")])
+            return Outcome(
+                file: file, template: nil,
+                errors: [TemplateError(kind: .io, file: file, message: "file is not valid UTF-8 text")])
         }
         return load(text: text, file: file)
     }
@@ -98,17 +102,22 @@ public enum AgentTemplateLoader {
         do {
             return try templateFiles(in: url).map { .success($0) }
         } catch {
-            return [.failure(TemplateError(kind: .io, file: url.path,
-                                           message: "cannot list folder: \(error.localizedDescription)"))]
+            return [
+                .failure(
+                    TemplateError(
+                        kind: .io, file: url.path,
+                        message: "cannot list folder: \(error.localizedDescription)"))
+            ]
         }
     }
 
     /// The error for a template whose id another file already uses, placed on the later file's `id`.
     static func duplicateID(_ id: String, in outcome: Outcome, owner: Outcome) -> TemplateError {
         let origin = owner.idMark.map { "\(owner.file):\($0.line):\($0.column)" } ?? owner.file
-        return TemplateError(kind: .duplicate, file: outcome.file, line: outcome.idMark?.line ?? 0,
-                             column: outcome.idMark?.column ?? 0, path: "id",
-                             message: "id '\(id)' is already used by \(origin); template ids must be unique")
+        return TemplateError(
+            kind: .duplicate, file: outcome.file, line: outcome.idMark?.line ?? 0,
+            column: outcome.idMark?.column ?? 0, path: "id",
+            message: "id '\(id)' is already used by \(origin); template ids must be unique")
     }
 
     private static func templateError(_ error: any Error, file: String) -> TemplateError {

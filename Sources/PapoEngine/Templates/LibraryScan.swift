@@ -23,7 +23,8 @@ struct FileFingerprint: Sendable, Equatable {
     init?(_ url: URL) {
         let resolved = url.resolvingSymlinksInPath().path
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved),
-              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else { return nil }
         self.resolvedPath = resolved
         self.modified = attributes[.modificationDate] as? Date
         self.size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
@@ -54,8 +55,11 @@ struct LibraryScan {
             // A folder that vanishes for a moment (a deploy swapping volumes) must not
             // take every agent down: keep serving what was loaded and say why.
             var snapshot = publish()
-            snapshot.folderErrors = [TemplateError(kind: .io, file: directory.path,
-                                                   message: "cannot list templates folder: \(error.localizedDescription)")]
+            snapshot.folderErrors = [
+                TemplateError(
+                    kind: .io, file: directory.path,
+                    message: "cannot list templates folder: \(error.localizedDescription)")
+            ]
             return snapshot
         }
         var present: Set<String> = []
@@ -76,19 +80,22 @@ struct LibraryScan {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            let failure = TemplateError(kind: .io, file: path, message: "cannot read file: \(error.localizedDescription)")
-            records[path] = FileRecord(fingerprint: nil, content: Data(),
-                                       current: .init(file: path, template: nil, errors: [failure]),
-                                       lastGood: previous?.lastGood)
+            let failure = TemplateError(
+                kind: .io, file: path, message: "cannot read file: \(error.localizedDescription)")
+            records[path] = FileRecord(
+                fingerprint: nil, content: Data(),
+                current: .init(file: path, template: nil, errors: [failure]),
+                lastGood: previous?.lastGood)
             return true
         }
         if let previous, previous.content == data, previous.fingerprint != nil {
             records[path]?.fingerprint = fingerprint
             return true
         }
-        records[path] = FileRecord(fingerprint: fingerprint, content: data,
-                                   current: AgentTemplateLoader.load(data: data, file: path),
-                                   lastGood: previous?.lastGood)
+        records[path] = FileRecord(
+            fingerprint: fingerprint, content: data,
+            current: AgentTemplateLoader.load(data: data, file: path),
+            lastGood: previous?.lastGood)
         return true
     }
 
@@ -105,7 +112,8 @@ struct LibraryScan {
         for path in paths {
             guard let current = records[path]?.current, let template = current.template else { continue }
             if let owner = owners[template.id] {
-                extraErrors[path, default: []].append(AgentTemplateLoader.duplicateID(template.id, in: current, owner: owner))
+                extraErrors[path, default: []].append(
+                    AgentTemplateLoader.duplicateID(template.id, in: current, owner: owner))
             } else {
                 owners[template.id] = current
                 serving[path] = current

@@ -43,8 +43,10 @@ public enum PromptRenderer {
                 cursor = open.upperBound
                 continue
             }
-            scan.placeholders.append(Placeholder(name: name, range: open.lowerBound..<close.upperBound,
-                                                 isValidName: isVariableName(name)))
+            scan.placeholders.append(
+                Placeholder(
+                    name: name, range: open.lowerBound..<close.upperBound,
+                    isValidName: isVariableName(name)))
             cursor = close.upperBound
         }
         return scan
@@ -56,7 +58,8 @@ public enum PromptRenderer {
     /// `RenderedPrompt.unknownVariables`; with a `logger`, each such name is also
     /// logged once as a warning, since it usually means tenant settings lack a
     /// `business.*` value the template relies on.
-    public static func render(_ template: String, variables: [String: String], logger: Logger? = nil) -> RenderedPrompt {
+    public static func render(_ template: String, variables: [String: String], logger: Logger? = nil) -> RenderedPrompt
+    {
         var output = ""
         output.reserveCapacity(template.utf8.count)
         var unknown: [String] = []
@@ -73,8 +76,9 @@ public enum PromptRenderer {
         output += template[cursor...]
         if let logger {
             for name in unknown {
-                logger.warning("prompt variable has no value; rendered as empty text",
-                               metadata: ["variable": "\(name)"])
+                logger.warning(
+                    "prompt variable has no value; rendered as empty text",
+                    metadata: ["variable": "\(name)"])
             }
         }
         return RenderedPrompt(text: output, unknownVariables: unknown)
@@ -83,10 +87,11 @@ public enum PromptRenderer {
     /// Whether `name` has the form of a variable: dot-separated identifiers.
     static func isVariableName(_ name: String) -> Bool {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return !parts.isEmpty && parts.allSatisfy { part in
-            guard let first = part.first, first.isASCII, first.isLetter || first == "_" else { return false }
-            return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-        }
+        return !parts.isEmpty
+            && parts.allSatisfy { part in
+                guard let first = part.first, first.isASCII, first.isLetter || first == "_" else { return false }
+                return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            }
     }
 }
 

@@ -39,10 +39,12 @@ public struct PromptVariables: Sendable, Equatable {
     public var language: String
 
     /// Collects the values for one turn.
-    public init(tenantName: String, agentName: String, customerName: String? = nil, customerPhone: String? = nil,
-                business: [String: String] = [:], now: Date = Date(),
-                timeZone: TimeZone = TimeZone(identifier: "America/Sao_Paulo") ?? .current,
-                language: String = AgentTemplate.defaultLanguage) {
+    public init(
+        tenantName: String, agentName: String, customerName: String? = nil, customerPhone: String? = nil,
+        business: [String: String] = [:], now: Date = Date(),
+        timeZone: TimeZone = TimeZone(identifier: "America/Sao_Paulo") ?? .current,
+        language: String = AgentTemplate.defaultLanguage
+    ) {
         self.tenantName = tenantName
         self.agentName = agentName
         self.customerName = customerName

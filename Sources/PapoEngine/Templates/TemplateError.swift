@@ -53,16 +53,18 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
 
     /// Converts a PapoYAML failure, keeping its position and path.
     public init(_ error: YAMLError) {
-        let kind: Kind = switch error.kind {
-        case .syntax, .unknownAlias: .syntax
-        case .unknownKey: .unknownKey
-        case .missingKey: .missingKey
-        case .typeMismatch: .typeMismatch
-        case .duplicateKey: .duplicate
-        case .valueOutOfRange, .dataCorrupted: .invalidValue
-        }
-        self.init(kind: kind, file: error.file, line: error.line, column: error.column,
-                  path: error.path, message: error.message)
+        let kind: Kind =
+            switch error.kind {
+            case .syntax, .unknownAlias: .syntax
+            case .unknownKey: .unknownKey
+            case .missingKey: .missingKey
+            case .typeMismatch: .typeMismatch
+            case .duplicateKey: .duplicate
+            case .valueOutOfRange, .dataCorrupted: .invalidValue
+            }
+        self.init(
+            kind: kind, file: error.file, line: error.line, column: error.column,
+            path: error.path, message: error.message)
     }
 
     /// `file:line:column: message (at path)`, the format compilers use, so editors and

@@ -66,10 +66,13 @@ struct TemplateSourceMap {
     }
 
     /// An error positioned at the value found at `path`, or at `mark` when given.
-    func error(_ kind: TemplateError.Kind, _ path: TemplatePath, _ message: String, at mark: YAMLMark? = nil) -> TemplateError {
+    func error(
+        _ kind: TemplateError.Kind, _ path: TemplatePath, _ message: String, at mark: YAMLMark? = nil
+    ) -> TemplateError {
         let position = mark ?? node(at: path)?.mark
-        return TemplateError(kind: kind, file: file, line: position?.line ?? 0, column: position?.column ?? 0,
-                             path: path.description, message: message)
+        return TemplateError(
+            kind: kind, file: file, line: position?.line ?? 0, column: position?.column ?? 0,
+            path: path.description, message: message)
     }
 
     /// Where the `occurrence`-th (0-based) copy of `needle` appears at or after the start
@@ -81,7 +84,8 @@ struct TemplateSourceMap {
         for lineIndex in max(0, start.line - 1)..<lines.count {
             let line = lines[lineIndex]
             // libyaml counts columns in Unicode scalars, so positions are computed the same way.
-            var from = lineIndex == start.line - 1
+            var from =
+                lineIndex == start.line - 1
                 ? line.unicodeScalars.index(line.startIndex, offsetBy: min(start.column - 1, line.unicodeScalars.count))
                 : line.startIndex
             while let found = line[from...].firstRange(of: needle) {

@@ -100,8 +100,9 @@ extension TemplateChecks {
         let handoff = Set(template.handoff.keywords.map(KeywordMatcher.normalized))
         for (index, keyword) in template.finish.keywords.enumerated()
         where handoff.contains(KeywordMatcher.normalized(keyword)) {
-            fail(.duplicate, ["finish", "keywords", .index(index)],
-                 "'\(keyword)' is both a handoff keyword and a finish keyword")
+            fail(
+                .duplicate, ["finish", "keywords", .index(index)],
+                "'\(keyword)' is both a handoff keyword and a finish keyword")
         }
     }
 

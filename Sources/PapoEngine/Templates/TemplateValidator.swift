@@ -14,8 +14,10 @@ public enum TemplateValidator {
 
     /// Checks `template`, positioning errors with the parsed `root` node and the
     /// source `text` when available (both come from the same file).
-    public static func validate(_ template: AgentTemplate, file: String, root: YAMLNode? = nil,
-                                text: String? = nil) -> [TemplateError] {
+    public static func validate(
+        _ template: AgentTemplate, file: String, root: YAMLNode? = nil,
+        text: String? = nil
+    ) -> [TemplateError] {
         var checks = TemplateChecks(template: template, map: TemplateSourceMap(file: file, root: root, text: text))
         checks.run()
         // Source order reads naturally in CLI output; unpositioned errors go last.
@@ -38,7 +40,8 @@ public enum TemplateValidator {
     public static func isLanguageTag(_ tag: String) -> Bool {
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
         guard let language = parts.first, (2...3).contains(language.count),
-              language.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+            language.allSatisfy({ $0.isASCII && $0.isLetter })
+        else { return false }
         return parts.dropFirst().allSatisfy { part in
             (1...8).contains(part.count) && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
         }
@@ -79,8 +82,10 @@ struct TemplateChecks {
 
     private mutating func checkIdentity() {
         if !TemplateValidator.isSlug(template.id) {
-            fail(["id"], "id '\(template.id)' must be a lowercase slug of at most \(TemplateValidator.maxIDLength) "
-                 + "characters: letters a-z, digits and single hyphens, e.g. 'real-estate'")
+            fail(
+                ["id"],
+                "id '\(template.id)' must be a lowercase slug of at most \(TemplateValidator.maxIDLength) "
+                    + "characters: letters a-z, digits and single hyphens, e.g. 'real-estate'")
         }
         if template.name.trimmingWhitespace().isEmpty { fail(["name"], "name must not be empty") }
         if !TemplateValidator.isLanguageTag(template.language) {
@@ -134,8 +139,9 @@ struct TemplateChecks {
                 seen[capability.tool] = index
             }
             if let config = capability.config, config.objectValue == nil {
-                fail(.typeMismatch, entry.appending("config"),
-                     "config must be a mapping of settings for '\(capability.tool)'")
+                fail(
+                    .typeMismatch, entry.appending("config"),
+                    "config must be a mapping of settings for '\(capability.tool)'")
             }
         }
     }
@@ -144,7 +150,9 @@ struct TemplateChecks {
         let reply = template.reply
         let limit = AgentTemplate.ReplyStyle.whatsAppLimit
         if !(1...limit).contains(reply.maxLength) {
-            fail(["reply", "max_length"], "max_length \(reply.maxLength) must be between 1 and \(limit) (WhatsApp's limit)")
+            fail(
+                ["reply", "max_length"],
+                "max_length \(reply.maxLength) must be between 1 and \(limit) (WhatsApp's limit)")
         }
         if !(0...1000).contains(reply.typingDelayPerCharMs) {
             fail(["reply", "typing_delay_per_char_ms"], "typing_delay_per_char_ms must be between 0 and 1000")

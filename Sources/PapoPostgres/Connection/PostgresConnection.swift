@@ -1,9 +1,9 @@
 import CLibPQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One libpq connection, used by one thread at a time.
@@ -69,11 +69,12 @@ public final class PostgresConnection {
         let binds = query.binds
         let types = binds.map { $0.oid }
         let cStrings: [UnsafeMutablePointer<CChar>?] = binds.map { bind in bind.text.map { strdup($0) } }
-        defer { cStrings.forEach { free($0) } }
+        defer { for pointer in cStrings { free(pointer) } }
         let result = cStrings.withUnsafeBufferPointer { values in
             types.withUnsafeBufferPointer { types in
                 values.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
-                    PQexecParams(handle, query.sql, Int32(binds.count), types.baseAddress, values.baseAddress, nil, nil, 0)
+                    PQexecParams(
+                        handle, query.sql, Int32(binds.count), types.baseAddress, values.baseAddress, nil, nil, 0)
                 }
             }
         }

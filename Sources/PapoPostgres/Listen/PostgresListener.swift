@@ -77,7 +77,7 @@ public final class PostgresListener: Sendable, Service {
             defer { state.subscribers = [:] }
             return state.subscribers.values.flatMap { $0.values }
         }
-        continuations.forEach { $0.finish() }
+        for continuation in continuations { continuation.finish() }
     }
 
     public func run() async throws {

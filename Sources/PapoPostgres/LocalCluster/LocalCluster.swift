@@ -65,8 +65,10 @@ public struct LocalCluster: Sendable {
             }
             try runner.run(
                 binaries.path("pg_ctl"),
-                ["-D", dataDirectory.path, "-l", dataDirectory.appendingPathComponent("server.log").path,
-                 "-o", options, "-w", "-t", "60", "start"],
+                [
+                    "-D", dataDirectory.path, "-l", dataDirectory.appendingPathComponent("server.log").path,
+                    "-o", options, "-w", "-t", "60", "start",
+                ],
                 what: "pg_ctl start")
             startedHere = true
             logger.info("started the local PostgreSQL cluster", metadata: ["socket": "\(socketDirectory)"])

@@ -11,7 +11,8 @@ struct PostgresBinaries: Sendable {
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresBinaries {
         let manager = FileManager.default
         func hasServer(_ directory: String) -> Bool {
-            manager.isExecutableFile(atPath: directory + "/initdb") && manager.isExecutableFile(atPath: directory + "/pg_ctl")
+            manager.isExecutableFile(atPath: directory + "/initdb")
+                && manager.isExecutableFile(atPath: directory + "/pg_ctl")
         }
         if let configured = environment["PAPO_PG_BIN"], hasServer(configured) {
             return PostgresBinaries(directory: configured)

@@ -11,7 +11,8 @@ struct ProcessRunner: Sendable {
         let (status, output) = try execute(program, arguments)
         guard status == 0 else {
             throw PostgresError(
-                .clusterFailed, "\(what) failed (exit \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines))")
+                .clusterFailed,
+                "\(what) failed (exit \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 
@@ -25,7 +26,8 @@ struct ProcessRunner: Sendable {
         guard let entry = getpwnam("postgres") else {
             throw PostgresError(
                 .clusterFailed,
-                "running as root needs a 'postgres' system user to run the server (sudo apt-get install postgresql creates it), or set DATABASE_URL")
+                "running as root needs a 'postgres' system user to run the server (sudo apt-get install postgresql creates it), or set DATABASE_URL"
+            )
         }
         for path in paths where chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) != 0 {
             throw PostgresError(.clusterFailed, "cannot give \(path) to the postgres user (errno \(errno))")
@@ -37,10 +39,13 @@ struct ProcessRunner: Sendable {
     /// Foundation's `Process` is not used: on Linux its exit notification can be missed when the
     /// program leaves a daemon behind (as `pg_ctl start` does), hanging `waitUntilExit` forever.
     private func execute(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let argv = asPostgresUser ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] + arguments : [program] + arguments
+        let argv =
+            asPostgresUser ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] + arguments : [program] + arguments
         // Output goes to a file, not a pipe: the server that pg_ctl starts in the background would
         // hold a pipe open and we would wait on it forever.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("papo-pg-\(UUID().uuidString).out").path
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "papo-pg-\(UUID().uuidString).out"
+        ).path
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -51,14 +56,16 @@ struct ProcessRunner: Sendable {
         logger.debug("running \(program)", metadata: ["arguments": "\(arguments)"])
         var pid = pid_t()
         let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
+        defer { for pointer in cArguments { free(pointer) } }
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
         guard spawned == 0 else {
             throw PostgresError(.clusterFailed, "cannot run \(argv[0]) (errno \(spawned))")
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw PostgresError(.clusterFailed, "waiting for \(program) failed (errno \(errno))") }
+            guard errno == EINTR else {
+                throw PostgresError(.clusterFailed, "waiting for \(program) failed (errno \(errno))")
+            }
         }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         // WIFEXITED/WEXITSTATUS are macros; decode the wait status by hand.

@@ -1,8 +1,8 @@
 public import struct Foundation.Data
 public import struct Foundation.Date
 public import struct Foundation.Decimal
-public import struct Foundation.UUID
 public import class Foundation.JSONEncoder
+public import struct Foundation.UUID
 
 /// One bound parameter in PostgreSQL's text format, with the type the server should read it as.
 public struct PostgresBind: Sendable, Hashable {

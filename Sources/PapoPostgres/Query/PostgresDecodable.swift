@@ -1,8 +1,8 @@
 public import struct Foundation.Data
 public import struct Foundation.Date
 public import struct Foundation.Decimal
-public import struct Foundation.UUID
 public import class Foundation.JSONDecoder
+public import struct Foundation.UUID
 
 /// A Swift type that can be read from a column in PostgreSQL's text result format.
 public protocol PostgresDecodable: Sendable {

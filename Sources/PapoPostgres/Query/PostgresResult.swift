@@ -74,7 +74,8 @@ public struct PostgresRow: Sendable {
 
     private func rawValue(_ column: String) throws -> String? {
         guard let index = columns.index(of: column) else {
-            throw PostgresError(.decodingFailed, "no column \(column) in the result (\(columns.names.joined(separator: ", ")))")
+            throw PostgresError(
+                .decodingFailed, "no column \(column) in the result (\(columns.names.joined(separator: ", ")))")
         }
         return values[index]
     }

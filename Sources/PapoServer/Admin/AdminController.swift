@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 public import Hummingbird
+import Logging
 import PapoCore
 public import PapoStore
 
@@ -22,9 +22,11 @@ public struct AdminController: Sendable {
                 throw APIError.validation(ValidationError([FieldError("name", "is required: the business's name")]))
             }
             let update = try Self.validated(body)
-            let (tenant, key) = try await tenants.create(name: update.name ?? name, settings: update, actor: context.actor)
+            let (tenant, key) = try await tenants.create(
+                name: update.name ?? name, settings: update, actor: context.actor)
             context.logger.info("tenant created", metadata: ["client_id": "\(tenant.clientID)"])
-            return EditedResponse(status: .created, response: CreatedTenantResponse(tenant: .init(tenant), apiKey: .init(key)))
+            return EditedResponse(
+                status: .created, response: CreatedTenantResponse(tenant: .init(tenant), apiKey: .init(key)))
         }
         admin.get("/tenants") { request, _ -> TenantListResponse in
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 50, 1), 200)
@@ -59,12 +61,15 @@ public struct AdminController: Sendable {
             if let value = body["grace_seconds"] {
                 guard let seconds = value.intValue, (0...604_800).contains(seconds) else {
                     throw APIError.validation(
-                        ValidationError([FieldError("grace_seconds", "must be a whole number of seconds from 0 to 604800 (7 days)")]))
+                        ValidationError([
+                            FieldError("grace_seconds", "must be a whole number of seconds from 0 to 604800 (7 days)")
+                        ]))
                 }
                 grace = seconds
             }
             let name = body["name"]?.stringValue ?? "rotated"
-            let key = try await keys.rotate(tenantID: tenant.id, name: name, grace: .seconds(grace), actor: context.actor)
+            let key = try await keys.rotate(
+                tenantID: tenant.id, name: name, grace: .seconds(grace), actor: context.actor)
             return EditedResponse(status: .created, response: IssuedKeyResponse(key))
         }
         admin.delete("/tenants/{client_id}/keys/{key_id}") { _, context -> Response in
@@ -87,12 +92,14 @@ public struct AdminController: Sendable {
         return tenant
     }
 
-    private func setStatus(_ status: TenantStatus, _ context: AppRequestContext) async throws -> TenantSettingsResponse {
+    private func setStatus(_ status: TenantStatus, _ context: AppRequestContext) async throws -> TenantSettingsResponse
+    {
         let clientID = context.parameters.get("client_id") ?? ""
         guard let tenant = try await tenants.setStatus(clientID: clientID, status, actor: context.actor) else {
             throw APIError.notFound("no tenant has client id \(clientID)")
         }
-        context.logger.info("tenant status changed", metadata: ["client_id": "\(clientID)", "status": "\(status.rawValue)"])
+        context.logger.info(
+            "tenant status changed", metadata: ["client_id": "\(clientID)", "status": "\(status.rawValue)"])
         return TenantSettingsResponse(tenant)
     }
 
@@ -100,7 +107,8 @@ public struct AdminController: Sendable {
         switch TenantSettingsUpdate.parse(body) {
         case .success(let update):
             if let fallback = update.fallbackProvider ?? nil, fallback == (update.preferredProvider ?? .sandbox) {
-                throw APIError.validation(ValidationError([FieldError("fallback_provider", "must differ from preferred_provider")]))
+                throw APIError.validation(
+                    ValidationError([FieldError("fallback_provider", "must differ from preferred_provider")]))
             }
             return update
         case .failure(let error):
@@ -108,8 +116,11 @@ public struct AdminController: Sendable {
         }
     }
 
-    private static func optionalBody(_ request: inout Request, _ context: AppRequestContext) async throws -> [String: JSONValue] {
-        let isEmpty = request.headers[.contentType] == nil && request.headers[.contentLength] == nil
+    private static func optionalBody(
+        _ request: inout Request, _ context: AppRequestContext
+    ) async throws -> [String: JSONValue] {
+        let isEmpty =
+            request.headers[.contentType] == nil && request.headers[.contentLength] == nil
             && request.headers[.transferEncoding] == nil
         return isEmpty ? [:] : try await request.jsonObject(context: context)
     }
@@ -163,7 +174,9 @@ struct KeyResponse: ResponseEncodable {
 
     enum CodingKeys: String, CodingKey {
         case id, prefix, name, active
-        case createdAt = "created_at", revokedAt = "revoked_at", lastUsedAt = "last_used_at"
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
+        case lastUsedAt = "last_used_at"
     }
 }
 

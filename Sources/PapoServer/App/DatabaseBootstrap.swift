@@ -1,8 +1,8 @@
 import Foundation
 public import Logging
+import PapoCore
 public import PapoPostgres
 public import ServiceLifecycle
-import PapoCore
 
 /// Opens the database the configuration names — or starts the private local cluster — and
 /// brings its schema up to date.
@@ -71,14 +71,17 @@ public enum EmbeddedSecrets {
     /// Reads `<data>/admin.key`, creating it with a fresh random key the first time.
     public static func adminKey(dataDirectory: String) throws -> (key: String, path: String) {
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("admin.key").path
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines),
             !existing.isEmpty
         {
             return (existing, path)
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let key = "papo_admin_" + SecretToken.random(length: 40)
-        guard FileManager.default.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError("cannot write \(path)") }
         return (key, path)
     }

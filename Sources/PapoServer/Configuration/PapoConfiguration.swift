@@ -54,12 +54,16 @@ public struct PapoConfiguration: Sendable {
 
     mutating func applyEnvironment(_ environment: [String: String]) throws {
         func value(_ name: String) -> String? {
-            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                return nil
+            }
             return value
         }
         func integer(_ name: String) throws -> Int? {
             guard let text = value(name) else { return nil }
-            guard let number = Int(text) else { throw ConfigurationError("\(name) must be a whole number, got '\(text)'") }
+            guard let number = Int(text) else {
+                throw ConfigurationError("\(name) must be a whole number, got '\(text)'")
+            }
             return number
         }
         databaseURL = value("DATABASE_URL") ?? databaseURL
@@ -81,7 +85,8 @@ public struct PapoConfiguration: Sendable {
         dataDirectory = value("PAPO_DATA_DIR") ?? dataDirectory
         if let level = value("PAPO_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
-                throw ConfigurationError("PAPO_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+                throw ConfigurationError(
+                    "PAPO_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
             }
             logLevel = parsed
         }
@@ -128,14 +133,17 @@ public struct PapoConfiguration: Sendable {
             var apiKey: String?
             var model: String?
             enum CodingKeys: String, CodingKey {
-                case baseURL = "base_url", apiKey = "api_key", model
+                case baseURL = "base_url"
+                case apiKey = "api_key"
+                case model
             }
         }
         struct Meta: Decodable {
             var appSecret: String?
             var verifyToken: String?
             enum CodingKeys: String, CodingKey {
-                case appSecret = "app_secret", verifyToken = "verify_token"
+                case appSecret = "app_secret"
+                case verifyToken = "verify_token"
             }
         }
         struct TLS: Decodable {
@@ -144,10 +152,19 @@ public struct PapoConfiguration: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case databaseURL = "database_url", databaseSchema = "database_schema", databasePoolSize = "database_pool_size"
-            case host, port, adminKey = "admin_key", encryptionKey = "encryption_key", llm, meta
-            case agentsDir = "agents_dir", pluginsDirs = "plugins_dirs", dataDir = "data_dir", logLevel = "log_level"
-            case corsOrigins = "cors_origins", tls
+            case databaseURL = "database_url"
+            case databaseSchema = "database_schema"
+            case databasePoolSize = "database_pool_size"
+            case host, port
+            case adminKey = "admin_key"
+            case encryptionKey = "encryption_key"
+            case llm, meta
+            case agentsDir = "agents_dir"
+            case pluginsDirs = "plugins_dirs"
+            case dataDir = "data_dir"
+            case logLevel = "log_level"
+            case corsOrigins = "cors_origins"
+            case tls
         }
 
         func apply(to configuration: inout PapoConfiguration) {

@@ -10,7 +10,8 @@ public enum ResourceLocator {
         if path.hasPrefix("/") { return manager.fileExists(atPath: path) ? URL(fileURLWithPath: path) : nil }
         let workingCopy = URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent(path)
         if manager.fileExists(atPath: workingCopy.path) { return workingCopy }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             let candidate = directory.appendingPathComponent(path)
             if manager.fileExists(atPath: candidate.path) { return candidate }

@@ -1,8 +1,8 @@
+import Foundation
 public import HTTPTypes
 public import Hummingbird
-public import PapoCore
-import Foundation
 import Logging
+public import PapoCore
 
 /// An error a client can act on: an HTTP status, a stable machine-readable code and a message
 /// that says what is wrong. Rendered as `{"error": {"code", "message", "fields"?}}`.

@@ -33,7 +33,8 @@ public struct AppRequestContext: RequestContext {
     /// The authenticated tenant; routes behind the tenant middleware may rely on it.
     public func requireTenant() throws -> Tenant {
         guard let tenant else {
-            throw APIError(.unauthorized, code: "unauthenticated", message: "this route needs X-Client-Id and an API key")
+            throw APIError(
+                .unauthorized, code: "unauthenticated", message: "this route needs X-Client-Id and an API key")
         }
         return tenant
     }

@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
 public import Hummingbird
+import NIOCore
 public import PapoCore
 
 extension Request {

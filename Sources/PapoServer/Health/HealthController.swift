@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 public import Hummingbird
+import Logging
 public import PapoPostgres
 
 /// `/health` (summary), `/health/live` (the process answers) and `/health/ready` (the database
@@ -80,7 +80,8 @@ public struct HealthController: Sendable {
             let status = try await migrator.status()
             if !status.pending.isEmpty {
                 return Report(
-                    ready: false, problem: "migrations pending: \(status.pending.map(String.init).joined(separator: ", "))",
+                    ready: false,
+                    problem: "migrations pending: \(status.pending.map(String.init).joined(separator: ", "))",
                     latency: latency, status: status)
             }
             return Report(ready: true, latency: latency, status: status)
@@ -97,9 +98,12 @@ public struct HealthController: Sendable {
             status: report.ready ? "ok" : "degraded", version: version, uptimeSeconds: Int(uptime.components.seconds),
             database: .init(
                 ok: report.latency != nil,
-                latencyMs: report.latency.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 },
+                latencyMs: report.latency.map {
+                    Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000
+                },
                 error: report.latency == nil ? report.problem : nil,
-                pool: .init(open: stats.open, idle: stats.idle, waiting: stats.waiting, max: pool.configuration.maxConnections)),
+                pool: .init(
+                    open: stats.open, idle: stats.idle, waiting: stats.waiting, max: pool.configuration.maxConnections)),
             migrations: report.status.map { .init(applied: $0.applied.count, pending: $0.pending) })
     }
 }

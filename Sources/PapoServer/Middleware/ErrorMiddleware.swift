@@ -53,7 +53,8 @@ public struct ErrorMiddleware: RouterMiddleware {
             if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
                 return APIError(
                     .methodNotAllowed, code: "method_not_allowed",
-                    message: "\(request.method.rawValue) is not allowed on \(path); use \(allowed.joined(separator: ", "))",
+                    message:
+                        "\(request.method.rawValue) is not allowed on \(path); use \(allowed.joined(separator: ", "))",
                     headers: [.allow: allowed.joined(separator: ", ")])
             }
             return APIError(.notFound, code: "not_found", message: "no route for \(request.method.rawValue) \(path)")

@@ -24,7 +24,10 @@ public struct RequestIDMiddleware: RouterMiddleware {
     /// Client ids are echoed into logs and headers, so only short plain tokens are kept.
     static func acceptable(_ value: String) -> String? {
         guard (1...64).contains(value.count),
-            value.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) })
+            value.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            })
         else { return nil }
         return value
     }

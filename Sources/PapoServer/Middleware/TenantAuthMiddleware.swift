@@ -51,8 +51,10 @@ public struct TenantAuthMiddleware: RouterMiddleware {
                 headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
         }
         guard tenant.clientID == clientID else {
-            context.logger.warning("API key used with another tenant's client id", metadata: ["client_id": "\(clientID)"])
-            throw APIError(.forbidden, code: "wrong_tenant", message: "this API key does not belong to client \(clientID)")
+            context.logger.warning(
+                "API key used with another tenant's client id", metadata: ["client_id": "\(clientID)"])
+            throw APIError(
+                .forbidden, code: "wrong_tenant", message: "this API key does not belong to client \(clientID)")
         }
         guard tenant.status == .active else {
             throw APIError(.forbidden, code: "tenant_suspended", message: "tenant \(clientID) is suspended")

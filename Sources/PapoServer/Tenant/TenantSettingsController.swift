@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 public import Hummingbird
+import Logging
 import PapoCore
 public import PapoStore
 
@@ -29,7 +29,8 @@ public struct TenantSettingsController: Sendable {
                 let preferred = update.preferredProvider ?? tenant.preferredProvider
                 let fallback = update.fallbackProvider ?? tenant.fallbackProvider
                 if let fallback, fallback == preferred {
-                    errors.append(FieldError("fallback_provider", "must differ from preferred_provider (\(preferred.rawValue))"))
+                    errors.append(
+                        FieldError("fallback_provider", "must differ from preferred_provider (\(preferred.rawValue))"))
                 }
                 if !errors.isEmpty { throw APIError.validation(ValidationError(errors)) }
                 let updated = try await tenants.updateSettings(tenantID: tenant.id, update, actor: context.actor)
@@ -71,8 +72,14 @@ struct TenantSettingsResponse: ResponseEncodable {
     // Explicit keys: the business object's own keys must pass through untouched, so this type is
     // encoded without the context's snake_case conversion getting a say on nested data.
     enum CodingKeys: String, CodingKey {
-        case clientId = "client_id", name, status, timezone, defaultLanguage = "default_language"
-        case preferredProvider = "preferred_provider", fallbackProvider = "fallback_provider"
-        case webhookUrl = "webhook_url", business, createdAt = "created_at", updatedAt = "updated_at"
+        case clientId = "client_id"
+        case name, status, timezone
+        case defaultLanguage = "default_language"
+        case preferredProvider = "preferred_provider"
+        case fallbackProvider = "fallback_provider"
+        case webhookUrl = "webhook_url"
+        case business
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }

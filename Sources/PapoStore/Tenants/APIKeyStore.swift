@@ -86,7 +86,8 @@ public struct APIKeyStore: Sendable {
                 """)
             if result.affectedRows > 0 {
                 try AuditLog.record(
-                    tenantID: tenantID, actor: actor, action: "api_key.revoke", target: keyID.uuidString, on: connection)
+                    tenantID: tenantID, actor: actor, action: "api_key.revoke", target: keyID.uuidString, on: connection
+                )
             }
             return result.affectedRows > 0
         }

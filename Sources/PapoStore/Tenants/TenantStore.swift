@@ -11,7 +11,9 @@ public struct TenantStore: Sendable {
     }
 
     /// Creates a tenant and its first API key in one transaction.
-    public func create(name: String, settings: TenantSettingsUpdate = TenantSettingsUpdate(), actor: String)
+    public func create(
+        name: String, settings: TenantSettingsUpdate = TenantSettingsUpdate(), actor: String
+    )
         async throws -> (Tenant, IssuedAPIKey)
     {
         let clientID = SecretToken.clientID(forName: name)
@@ -96,7 +98,9 @@ public struct TenantStore: Sendable {
         }
     }
 
-    static func insertKey(secret: String, tenantID: UUID?, name: String, on connection: PostgresConnection) throws
+    static func insertKey(
+        secret: String, tenantID: UUID?, name: String, on connection: PostgresConnection
+    ) throws
         -> IssuedAPIKey
     {
         let row = try connection.query(

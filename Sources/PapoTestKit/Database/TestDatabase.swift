@@ -17,7 +17,8 @@ public enum TestDatabase {
 
     public static let logger: Logger = {
         var logger = Logger(label: "papo.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["PAPO_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["PAPO_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger
     }()
 
@@ -33,7 +34,8 @@ public enum TestDatabase {
     }
 
     /// A pool on a fresh migrated database.
-    public static func makePool(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10)) throws -> PostgresPool {
+    public static func makePool(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10)) throws -> PostgresPool
+    {
         let configuration = try PostgresConfiguration(
             connectionString: try create(), maxConnections: maxConnections, acquireTimeout: acquireTimeout)
         return PostgresPool(configuration: configuration, logger: logger)

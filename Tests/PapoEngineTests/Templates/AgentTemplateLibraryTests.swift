@@ -21,14 +21,16 @@ import Testing
 
     @Test func brokenEditKeepsLastGoodVersionAndFixingReloads() async throws {
         try await TemplateFixtures.withFolder { folder in
-            let file = try TemplateFixtures.write(TemplateFixtures.minimal(name: "Primeira"), to: "demo.yaml", in: folder)
+            let file = try TemplateFixtures.write(
+                TemplateFixtures.minimal(name: "Primeira"), to: "demo.yaml", in: folder)
             let library = AgentTemplateLibrary(directory: folder)
             library.reload()
             #expect(library.template(id: "demo")?.name == "Primeira")
 
             // A typo while editing: the agent keeps serving the previous version.
-            try TemplateFixtures.write(TemplateFixtures.minimal(name: "Segunda", extra: "reply:\n  max_lenght: 900\n"),
-                                       to: "demo.yaml", in: folder)
+            try TemplateFixtures.write(
+                TemplateFixtures.minimal(name: "Segunda", extra: "reply:\n  max_lenght: 900\n"),
+                to: "demo.yaml", in: folder)
             let broken = library.reload()
             #expect(broken.loaded == [])
             #expect(broken.removed == [])
@@ -44,8 +46,9 @@ import Testing
             // Reloading without changes neither re-reports nor changes anything.
             #expect(library.reload().isEmpty)
 
-            try TemplateFixtures.write(TemplateFixtures.minimal(name: "Segunda", extra: "reply:\n  max_length: 900\n"),
-                                       to: "demo.yaml", in: folder)
+            try TemplateFixtures.write(
+                TemplateFixtures.minimal(name: "Segunda", extra: "reply:\n  max_length: 900\n"),
+                to: "demo.yaml", in: folder)
             let fixed = library.reload()
             #expect(fixed.loaded == ["demo"])
             #expect(library.errors == [])
@@ -69,8 +72,9 @@ import Testing
 
     @Test func fileThatNeverLoadedServesNothingButReportsItsError() async throws {
         try await TemplateFixtures.withFolder { folder in
-            try TemplateFixtures.write(TemplateFixtures.minimal(extra: "model:\n  temperature: 3\n"),
-                                       to: "demo.yaml", in: folder)
+            try TemplateFixtures.write(
+                TemplateFixtures.minimal(extra: "model:\n  temperature: 3\n"),
+                to: "demo.yaml", in: folder)
             let library = AgentTemplateLibrary(directory: folder)
             library.reload()
             #expect(library.templates.isEmpty)
@@ -99,7 +103,8 @@ import Testing
     @Test func duplicateIDServesTheFirstFileOnly() async throws {
         try await TemplateFixtures.withFolder { folder in
             try TemplateFixtures.write(TemplateFixtures.minimal(id: "demo", name: "A"), to: "a.yaml", in: folder)
-            let second = try TemplateFixtures.write(TemplateFixtures.minimal(id: "demo", name: "B"), to: "b.yaml", in: folder)
+            let second = try TemplateFixtures.write(
+                TemplateFixtures.minimal(id: "demo", name: "B"), to: "b.yaml", in: folder)
             let library = AgentTemplateLibrary(directory: folder)
             library.reload()
             #expect(library.template(id: "demo")?.name == "A")

@@ -27,9 +27,10 @@ import Testing
         #expect(template.id == "real-estate")
         #expect(template.language == "pt-BR")
         #expect(template.model.name == nil)
-        #expect(template.capabilities.map(\.tool) == [
-            "search_properties", "property_details", "schedule_visit", "simulate_financing", "business_hours",
-        ])
+        #expect(
+            template.capabilities.map(\.tool) == [
+                "search_properties", "property_details", "schedule_visit", "simulate_financing", "business_hours",
+            ])
         #expect(template.toolNames.last == "handoff")
         #expect(template.capability("search_properties")?.config?["max_results"] == 3)
         #expect(template.capability("simulate_financing")?.config?["systems"] == ["SAC", "PRICE"])
@@ -40,7 +41,8 @@ import Testing
         #expect(template.finish.matches("Encerrar!"))
         #expect(!template.finish.matches("quero sair do aluguel"))
         #expect(template.triggers.matches("Vi o cód. AP-1234 no site"))
-        #expect(template.offline.faqAnswer(for: "vocês fazem financiamento pela caixa?")?.question
+        #expect(
+            template.offline.faqAnswer(for: "vocês fazem financiamento pela caixa?")?.question
                 == "Como funciona o financiamento?")
         #expect(template.offline.faq.count == 5)
     }
@@ -48,9 +50,10 @@ import Testing
     @Test func supportDeclaresKnowledgeBaseTicketsAndFrustrationHandoff() throws {
         let template = try load("support.yaml")
         #expect(template.id == "support")
-        #expect(template.capabilities.map(\.tool) == [
-            "search_knowledge_base", "create_ticket", "ticket_status", "list_my_tickets", "business_hours",
-        ])
+        #expect(
+            template.capabilities.map(\.tool) == [
+                "search_knowledge_base", "create_ticket", "ticket_status", "list_my_tickets", "business_hours",
+            ])
         #expect(template.handoff.matches("isso é um absurdo"))
         #expect(template.handoff.matches("vou reclamar no Reclame Aqui"))
         #expect(!template.handoff.matches("minha internet caiu"))
@@ -63,8 +66,9 @@ import Testing
     @Test(arguments: ["real-estate.yaml", "support.yaml"])
     func promptsRenderCompletelyAndKeepTheProductRules(file: String) throws {
         let template = try load(file)
-        let variables = PromptVariables(tenantName: "Casa Nova Imóveis", agentName: template.name,
-                                        customerName: "Ana", customerPhone: "+5511999990000")
+        let variables = PromptVariables(
+            tenantName: "Casa Nova Imóveis", agentName: template.name,
+            customerName: "Ana", customerPhone: "+5511999990000")
         let rendered = template.renderSystemPrompt(variables)
         #expect(rendered.unknownVariables == [])
         #expect(rendered.text.contains("Casa Nova Imóveis"))

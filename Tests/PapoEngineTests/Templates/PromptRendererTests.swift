@@ -57,8 +57,9 @@ import Testing
         #expect(values["business.creci"] == "J-12345")
         #expect(Set(values.keys) == PromptVariables.known.union(["business.creci"]))
 
-        let tokyo = PromptVariables(tenantName: "T", agentName: "A", now: now,
-                                    timeZone: TimeZone(identifier: "Asia/Tokyo")!, language: "en")
+        let tokyo = PromptVariables(
+            tenantName: "T", agentName: "A", now: now,
+            timeZone: TimeZone(identifier: "Asia/Tokyo")!, language: "en")
         #expect(tokyo.values["now.date"] == "2025-03-03")
         #expect(tokyo.values["now.weekday"] == "Monday")
     }

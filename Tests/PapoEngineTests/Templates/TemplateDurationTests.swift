@@ -52,8 +52,9 @@ import Testing
 
     @Test func templatesRoundTripThroughJSON() throws {
         // Agent overrides are stored as JSON; durations must survive as their text form.
-        let template = AgentTemplate(id: "demo", name: "Demo", prompt: .init(system: "Oi"),
-                                     debounce: .milliseconds(1_500), limits: .init(turnTimeout: .minutes(2)))
+        let template = AgentTemplate(
+            id: "demo", name: "Demo", prompt: .init(system: "Oi"),
+            debounce: .milliseconds(1_500), limits: .init(turnTimeout: .minutes(2)))
         let json = try JSONEncoder().encode(template)
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["debounce"] as? String == "1s500ms")

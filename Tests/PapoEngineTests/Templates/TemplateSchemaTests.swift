@@ -49,7 +49,8 @@ import Testing
     /// Follows `$ref` and picks the `anyOf`/`oneOf` branch for the value's JSON type.
     private func resolve(_ node: [String: Any], for value: Any) -> [String: Any] {
         if let ref = node["$ref"] as? String, let name = ref.split(separator: "/").last,
-           let definition = (schema["$defs"] as? [String: Any])?[String(name)] as? [String: Any] {
+            let definition = (schema["$defs"] as? [String: Any])?[String(name)] as? [String: Any]
+        {
             return resolve(definition, for: value)
         }
         let branches = (node["anyOf"] ?? node["oneOf"]) as? [[String: Any]] ?? []

@@ -27,13 +27,14 @@ import Testing
     }
 
     @Test func typoTwoLevelsDeepIsReportedWithPosition() throws {
-        let text = TemplateFixtures.minimal() + """
-            context:
-              summary:
-                enabled: true
-                promt: Resuma a conversa.
+        let text =
+            TemplateFixtures.minimal() + """
+                context:
+                  summary:
+                    enabled: true
+                    promt: Resuma a conversa.
 
-            """
+                """
         let error = try #require(errors(text).first)
         #expect(error.kind == .unknownKey)
         #expect(error.file == "agents/demo.yaml")
@@ -44,13 +45,14 @@ import Testing
     }
 
     @Test func invalidRegexIsReportedAtTheEntry() throws {
-        let text = TemplateFixtures.minimal() + """
-            triggers:
-              regex:
-                - '^oi$'
-                - '(sem fechar'
+        let text =
+            TemplateFixtures.minimal() + """
+                triggers:
+                  regex:
+                    - '^oi$'
+                    - '(sem fechar'
 
-            """
+                """
         let error = try #require(errors(text).first)
         #expect(errors(text).count == 1)
         #expect(error.kind == .invalidValue)
@@ -129,15 +131,16 @@ import Testing
     }
 
     @Test func duplicateCapabilitiesAndHandoffToolClash() throws {
-        let text = TemplateFixtures.minimal() + """
-            capabilities:
-              - business_hours
-              - tool: search_properties
-                config: {max_results: 3}
-              - tool: business_hours
-              - handoff
+        let text =
+            TemplateFixtures.minimal() + """
+                capabilities:
+                  - business_hours
+                  - tool: search_properties
+                    config: {max_results: 3}
+                  - tool: business_hours
+                  - handoff
 
-            """
+                """
         let found = errors(text)
         #expect(found.map(\.path) == ["capabilities[2].tool", "capabilities[3]"])
         #expect(found.map(\.kind) == [.duplicate, .duplicate])
@@ -147,15 +150,16 @@ import Testing
     }
 
     @Test func capabilityShorthandAndConfigAreDecoded() throws {
-        let text = TemplateFixtures.minimal() + """
-            capabilities:
-              - business_hours
-              - tool: search_properties
-                config:
-                  listings_file: data/imoveis.json
-                  max_results: 3
+        let text =
+            TemplateFixtures.minimal() + """
+                capabilities:
+                  - business_hours
+                  - tool: search_properties
+                    config:
+                      listings_file: data/imoveis.json
+                      max_results: 3
 
-            """
+                """
         let template = try #require(AgentTemplateLoader.load(text: text, file: "demo.yaml").template)
         #expect(template.capabilities[0] == .init(tool: "business_hours"))
         #expect(template.capabilities[1].config == ["listings_file": "data/imoveis.json", "max_results": 3])
@@ -164,17 +168,18 @@ import Testing
     }
 
     @Test func replyLengthBudgetsAndKeywordConflicts() {
-        let text = TemplateFixtures.minimal() + """
-            context:
-              max_messages: 0
-            reply:
-              max_length: 5000
-            handoff:
-              keywords: [atendente]
-            finish:
-              keywords: [Atendente!]
+        let text =
+            TemplateFixtures.minimal() + """
+                context:
+                  max_messages: 0
+                reply:
+                  max_length: 5000
+                handoff:
+                  keywords: [atendente]
+                finish:
+                  keywords: [Atendente!]
 
-            """
+                """
         let found = errors(text)
         #expect(found.map(\.path) == ["context.max_messages", "reply.max_length", "finish.keywords[0]"])
         #expect(found.map(\.line) == [6, 8, 12])
@@ -184,8 +189,9 @@ import Testing
     @Test func duplicateIDAcrossFilesIsReportedOnTheLaterFile() async throws {
         try await TemplateFixtures.withFolder { folder in
             try TemplateFixtures.write(TemplateFixtures.minimal(id: "demo"), to: "a.yaml", in: folder)
-            let second = try TemplateFixtures.write(TemplateFixtures.minimal(id: "demo", name: "Outro"),
-                                                    to: "b.yml", in: folder)
+            let second = try TemplateFixtures.write(
+                TemplateFixtures.minimal(id: "demo", name: "Outro"),
+                to: "b.yml", in: folder)
             let found = AgentTemplateLibrary.validate(files: [folder])
             #expect(found.count == 1)
             let error = try #require(found.first)
