@@ -50,6 +50,14 @@ let package = Package(
             dependencies: ["PapoCore", "PapoHTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
+            name: "PapoProviders",
+            dependencies: [
+                "PapoCore", "PapoHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "PapoPostgres",
             dependencies: [
                 "CLibPQ", "PapoCore",
@@ -76,8 +84,9 @@ let package = Package(
         .target(
             name: "PapoServer",
             dependencies: [
-                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML",
+                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "papo",
             dependencies: [
-                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine",
+                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine", "PapoProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "PapoServerTests",
             dependencies: [
-                "PapoServer", "PapoTestKit", "PapoPostgres",
+                "PapoServer", "PapoTestKit", "PapoPostgres", "PapoProviders", "PapoStore", "PapoCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

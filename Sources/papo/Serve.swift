@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import PapoPostgres
+import PapoProviders
 import PapoServer
+import PapoStore
 import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
@@ -25,6 +28,16 @@ struct Serve: AsyncParsableCommand {
             services.append(LocalClusterService(cluster: cluster, logger: logger))
         }
         services.append(database.pool)
+        let listener = PostgresListener(
+            connectionString: database.pool.configuration.connectionString, logger: logger)
+        services.append(listener)
+        let messages = MessageStore(pool: database.pool)
+        let directory = DefaultProviderDirectory()
+        services.append(
+            OutboxSender(
+                messages: messages, sessions: SessionStore(pool: database.pool), directory: directory,
+                router: ProviderRouter(), listener: listener, logger: logger))
+        services.append(SandboxStatusPump(directory: directory, messages: messages, logger: logger))
 
         let router = PapoRouter.make(
             .init(pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey))

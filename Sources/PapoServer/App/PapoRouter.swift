@@ -38,6 +38,10 @@ public enum PapoRouter {
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))
         TenantSettingsController(tenants: tenants).register(on: tenantAPI)
+        MessagesController(
+            messages: MessageStore(pool: dependencies.pool), sessions: SessionStore(pool: dependencies.pool)
+        )
+        .register(on: tenantAPI)
 
         routes.load(from: router)
         return router

@@ -1,0 +1,199 @@
+public import Foundation
+public import PapoCore
+public import PapoPostgres
+
+/// Messages in PostgreSQL. Outbound rows are the outbox: accepted as `queued`, claimed by the
+/// sender, then advanced by the provider's answer and status webhooks — never backwards.
+public struct MessageStore: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// What a client asked to send.
+    public struct NewOutbound: Sendable {
+        public var tenantID: UUID
+        public var session: SessionRecord
+        public var customerNumber: String
+        public var type: String
+        public var content: JSONValue
+        public var author: String
+        public var idempotencyKey: String?
+        /// SHA-256 of the canonical request, to tell a retry from a different request.
+        public var requestHash: Data?
+        public var replyTo: String?
+
+        public init(
+            tenantID: UUID, session: SessionRecord, customerNumber: String, type: String, content: JSONValue,
+            author: String = "api", idempotencyKey: String? = nil, requestHash: Data? = nil, replyTo: String? = nil
+        ) {
+            self.tenantID = tenantID
+            self.session = session
+            self.customerNumber = customerNumber
+            self.type = type
+            self.content = content
+            self.author = author
+            self.idempotencyKey = idempotencyKey
+            self.requestHash = requestHash
+            self.replyTo = replyTo
+        }
+    }
+
+    public enum EnqueueResult: Sendable, Equatable {
+        /// A new queued message.
+        case created(StoredMessage)
+        /// The same idempotency key and body as an earlier request: its message.
+        case replayed(StoredMessage)
+        /// The same idempotency key with a different body.
+        case conflict(StoredMessage)
+    }
+
+    /// Stores a message as `queued`, due now, and wakes the sender.
+    public func enqueue(_ new: NewOutbound) async throws -> EnqueueResult {
+        try await pool.withTransaction { connection in
+            if let key = new.idempotencyKey,
+                let row = try connection.query(
+                    "SELECT \(fragment: StoredMessage.columns) FROM messages WHERE tenant_id = \(new.tenantID) AND idempotency_key = \(key)"
+                ).first
+            {
+                let existing = try StoredMessage(row: row)
+                return existing.requestHash == new.requestHash ? .replayed(existing) : .conflict(existing)
+            }
+            let row = try connection.query(
+                """
+                INSERT INTO messages (tenant_id, session_id, direction, provider, customer_number, type, content, status,
+                                      author, idempotency_key, request_hash, next_attempt_at, queued_at, reply_to_message_id)
+                VALUES (\(new.tenantID), \(new.session.id), 'outbound', \(new.session.provider.rawValue), \(new.customerNumber),
+                        \(new.type), \(PostgresJSON(new.content)), 'queued', \(new.author), \(new.idempotencyKey),
+                        \(new.requestHash), now(), now(), \(new.replyTo))
+                RETURNING \(fragment: StoredMessage.columns)
+                """
+            ).first!
+            try connection.query("SELECT pg_notify('papo_outbox', '')")
+            return .created(try StoredMessage(row: row))
+        }
+    }
+
+    /// One message of one tenant.
+    public func message(id: UUID, tenantID: UUID) async throws -> StoredMessage? {
+        try await pool.query(
+            "SELECT \(fragment: StoredMessage.columns) FROM messages WHERE tenant_id = \(tenantID) AND id = \(id)"
+        ).first.map(StoredMessage.init(row:))
+    }
+
+    /// Claims up to `limit` due outbound messages for sending, across tenants, oldest first.
+    ///
+    /// Claimed rows become `sending` with a lease: if this process dies mid-send, the lease
+    /// runs out and another sender picks the row up again. `SKIP LOCKED` lets several senders
+    /// (on several instances) claim disjoint batches.
+    public func claimDue(limit: Int, lease: Duration) async throws -> [StoredMessage] {
+        let leaseSeconds = Double(lease.components.seconds)
+        return try await pool.withTransaction { connection in
+            try connection.query(
+                """
+                UPDATE messages m SET status = 'sending', attempts = m.attempts + 1,
+                       next_attempt_at = now() + make_interval(secs => \(leaseSeconds))
+                FROM (
+                    SELECT id FROM messages
+                    WHERE direction = 'outbound' AND status IN ('queued', 'sending') AND next_attempt_at <= now()
+                    ORDER BY next_attempt_at
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                ) due
+                WHERE m.id = due.id
+                RETURNING \(fragment: Self.prefixed("m"))
+                """
+            ).map(StoredMessage.init(row:))
+        }
+    }
+
+    /// The provider accepted the message.
+    public func markSent(_ message: StoredMessage, provider: ProviderKind, providerMessageID: String) async throws {
+        try await pool.query(
+            """
+            UPDATE messages SET status = 'sent', provider = \(provider.rawValue), provider_message_id = \(providerMessageID),
+                   sent_at = COALESCE(sent_at, now()), next_attempt_at = NULL, error_code = NULL, error_message = NULL
+            WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
+            """)
+    }
+
+    /// A retryable failure: back to `queued`, due at `at`, with the error kept for the status API.
+    public func scheduleRetry(_ message: StoredMessage, at: Date, code: String, reason: String) async throws {
+        try await pool.query(
+            """
+            UPDATE messages SET status = 'queued', next_attempt_at = \(at), error_code = \(code), error_message = \(reason)
+            WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
+            """)
+    }
+
+    /// A permanent failure (or retries exhausted): `failed` with the provider's code and words.
+    public func markFailed(_ message: StoredMessage, code: String, reason: String) async throws {
+        try await pool.query(
+            """
+            UPDATE messages SET status = 'failed', failed_at = now(), next_attempt_at = NULL,
+                   error_code = \(code), error_message = \(reason)
+            WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status IN ('sending', 'queued')
+            """)
+    }
+
+    /// Applies a provider status report to our message with that provider id; returns whether it
+    /// changed anything. A report that would move the status backwards is ignored.
+    @discardableResult
+    public func applyStatus(
+        tenantID: UUID, provider: ProviderKind, providerMessageID: String, status: MessageStatus, at: Date,
+        errorCode: String? = nil, errorMessage: String? = nil
+    ) async throws -> Bool {
+        try await pool.withTransaction { connection in
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT id, status FROM messages
+                    WHERE tenant_id = \(tenantID) AND provider = \(provider.rawValue)
+                      AND provider_message_id = \(providerMessageID) AND direction = 'outbound'
+                    FOR UPDATE
+                    """
+                ).first,
+                let current = MessageStatus(rawValue: try row.decode("status", as: String.self)),
+                current.canAdvance(to: status)
+            else { return false }
+            let id: UUID = try row.decode("id")
+            let column = Self.timestampColumn(for: status)
+            try connection.query(
+                """
+                UPDATE messages SET status = \(status.rawValue),
+                       \(fragment: column) = COALESCE(\(fragment: column), \(at)),
+                       error_code = COALESCE(\(errorCode), error_code), error_message = COALESCE(\(errorMessage), error_message)
+                WHERE tenant_id = \(tenantID) AND id = \(id)
+                """)
+            return true
+        }
+    }
+
+    static func timestampColumn(for status: MessageStatus) -> SQLQuery {
+        switch status {
+        case .queued: "queued_at"
+        case .sending, .sent: "sent_at"
+        case .delivered: "delivered_at"
+        case .read: "read_at"
+        case .played: "played_at"
+        case .failed: "failed_at"
+        case .received: "received_at"
+        }
+    }
+
+    static func prefixed(_ alias: String) -> SQLQuery {
+        let columns = StoredMessage.columns.sql.split(separator: ",").map {
+            "\(alias).\($0.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+        return SQLQuery(stringLiteral: columns.joined(separator: ", "))
+    }
+}
+
+extension MessageStore {
+    /// The tenant owning a session, for events that name only the session (provider callbacks).
+    public func tenantID(ofSession sessionID: UUID) async throws -> UUID? {
+        try await pool.query("SELECT tenant_id FROM whatsapp_sessions WHERE id = \(sessionID)").first?.decode(
+            "tenant_id")
+    }
+}

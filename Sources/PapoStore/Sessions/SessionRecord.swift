@@ -1,0 +1,70 @@
+public import Foundation
+public import PapoCore
+public import PapoPostgres
+
+/// A connected WhatsApp number of a tenant (credentials stay in the database, encrypted).
+public struct SessionRecord: Sendable, Equatable {
+    public var id: UUID
+    public var tenantID: UUID
+    public var name: String
+    public var provider: ProviderKind
+    public var phoneNumber: String?
+    public var status: String
+    public var isDefault: Bool
+    public var externalID: String?
+
+    static let columns: SQLQuery = "id, tenant_id, name, provider, phone_number, status, is_default, external_id"
+
+    init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        tenantID = try row.decode("tenant_id")
+        name = try row.decode("name")
+        provider = ProviderKind(rawValue: try row.decode("provider")) ?? .sandbox
+        phoneNumber = try row.decode("phone_number")
+        status = try row.decode("status")
+        isDefault = try row.decode("is_default")
+        externalID = try row.decode("external_id")
+    }
+}
+
+/// Sessions of a tenant. Every query is scoped by tenant id.
+public struct SessionStore: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// The session a send names, or the tenant's default one. A tenant without any session gets
+    /// a connected Sandbox session as its default, so the embedded setup works out of the box.
+    public func resolve(tenantID: UUID, name: String?) async throws -> SessionRecord? {
+        try await pool.withTransaction { connection in
+            if let name {
+                return try connection.query(
+                    "SELECT \(fragment: SessionRecord.columns) FROM whatsapp_sessions WHERE tenant_id = \(tenantID) AND name = \(name)"
+                ).first.map(SessionRecord.init(row:))
+            }
+            if let row = try connection.query(
+                "SELECT \(fragment: SessionRecord.columns) FROM whatsapp_sessions WHERE tenant_id = \(tenantID) AND is_default"
+            ).first {
+                return try SessionRecord(row: row)
+            }
+            try connection.query(
+                """
+                INSERT INTO whatsapp_sessions (tenant_id, name, provider, status, is_default)
+                VALUES (\(tenantID), 'sandbox', 'sandbox', 'connected', true)
+                ON CONFLICT DO NOTHING
+                """)
+            return try connection.query(
+                "SELECT \(fragment: SessionRecord.columns) FROM whatsapp_sessions WHERE tenant_id = \(tenantID) AND is_default"
+            ).first.map(SessionRecord.init(row:))
+        }
+    }
+
+    /// One session by id, within the tenant.
+    public func session(id: UUID, tenantID: UUID) async throws -> SessionRecord? {
+        try await pool.query(
+            "SELECT \(fragment: SessionRecord.columns) FROM whatsapp_sessions WHERE tenant_id = \(tenantID) AND id = \(id)"
+        ).first.map(SessionRecord.init(row:))
+    }
+}

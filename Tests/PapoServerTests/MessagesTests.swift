@@ -1,0 +1,214 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PapoCore
+import PapoPostgres
+import PapoProviders
+import PapoServer
+import PapoStore
+import PapoTestKit
+import Synchronization
+import Testing
+
+@Suite("Messages API and the outbox")
+struct MessagesTests {
+    let app: TestApp
+
+    init() throws {
+        app = try TestApp()
+    }
+
+    func sender(directory: any ProviderDirectory) -> OutboxSender {
+        var configuration = OutboxSender.Configuration()
+        configuration.backoff = Backoff(base: .milliseconds(10), cap: .milliseconds(20), maxAttempts: 3)
+        return OutboxSender(
+            messages: MessageStore(pool: app.pool), sessions: SessionStore(pool: app.pool), directory: directory,
+            router: ProviderRouter(), listener: nil, configuration: configuration, logger: TestDatabase.logger)
+    }
+
+    @Test("a text is queued with 202, sent through the Sandbox, and its status advances to read")
+    func sandboxEndToEnd() async throws {
+        let directory = DefaultProviderDirectory(
+            sandboxConfiguration: .init(
+                sentDelay: .milliseconds(5), deliveredDelay: .milliseconds(20), readDelay: .milliseconds(40)))
+        let sender = sender(directory: directory)
+        let messages = MessageStore(pool: app.pool)
+        let pump = SandboxStatusPump(directory: directory, messages: messages, logger: TestDatabase.logger)
+        try await app.run { client in
+            let tenant = try await client.createTenant("Envios")
+            let accepted = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "+55 (11) 99999-8888", "text": "Olá! Seu imóvel foi reservado."]))
+            #expect(accepted.status == .accepted)
+            let body = try accepted.json()
+            #expect(body["status"] as? String == "queued")
+            #expect(body["to"] as? String == "5511999998888")
+            let id = try #require(body["id"] as? String)
+
+            #expect(try await sender.drainOnce() == 1)
+            let sent = try await client.execute(
+                uri: "/api/v1/messages/\(id)/status", method: .get, headers: tenant.headers)
+            let sentBody = try sent.json()
+            #expect(sentBody["status"] as? String == "sent")
+            #expect((sentBody["provider_message_id"] as? String)?.hasPrefix("sandbox.") == true)
+            #expect((sentBody["timestamps"] as? [String: Any])?["sent"] != nil)
+
+            // The simulated customer phone reports delivered, then read.
+            let sessions = directory.allSandboxes
+            #expect(sessions.count == 1)
+            let (sessionID, sandbox) = try #require(sessions.first)
+            #expect(sandbox.history().map(\.text) == ["Olá! Seu imóvel foi reservado."])
+            _ = sessionID
+            let pumping = Task { try await pump.run() }
+            defer { pumping.cancel() }
+            var status = ""
+            for _ in 0..<100 where status != "read" {
+                try await Task.sleep(for: .milliseconds(20))
+                let current = try await client.execute(
+                    uri: "/api/v1/messages/\(id)/status", method: .get, headers: tenant.headers)
+                status = try current.json()["status"] as? String ?? ""
+            }
+            #expect(status == "read")
+        }
+    }
+
+    @Test("field errors are named; nothing is queued")
+    func validation() async throws {
+        try await app.run { client in
+            let tenant = try await client.createTenant("Validando")
+            let cases: [(String, [String: Any], String)] = [
+                ("text", ["to": "abc", "text": "oi"], "to"),
+                ("text", ["to": "5511999998888", "text": String(repeating: "a", count: 4097)], "text"),
+                ("text", ["to": "5511999998888"], "text"),
+                ("location", ["to": "5511999998888", "latitude": 91, "longitude": 0], "latitude"),
+                ("media", ["to": "5511999998888", "type": "image", "url": "https://x/a.png", "media_id": "1"], "url"),
+                ("media", ["to": "5511999998888", "type": "gif", "url": "https://x/a.gif"], "type"),
+                ("text", ["to": "5511999998888", "text": "oi", "colour": "red"], "colour"),
+                ("text", ["to": "5511999998888", "text": "oi", "session": "nope"], "session"),
+            ]
+            for (endpoint, body, field) in cases {
+                let response = try await client.execute(
+                    uri: "/api/v1/messages/\(endpoint)", method: .post, headers: tenant.headers, body: .json(body))
+                #expect(response.status == .unprocessableContent, "\(endpoint) \(body)")
+                let error = try #require(try response.json()["error"] as? [String: Any])
+                let fields = (error["fields"] as? [[String: String]] ?? []).compactMap { $0["field"] }
+                #expect(fields.contains { $0.hasPrefix(field) }, "expected \(field) in \(fields)")
+            }
+        }
+        let count = try await app.pool.query("SELECT count(*) AS n FROM messages")
+        #expect(try count.first?.decode("n", as: Int.self) == 0)
+    }
+
+    @Test("the same Idempotency-Key and body return the first message; another body is a 409")
+    func idempotency() async throws {
+        try await app.run { client in
+            let tenant = try await client.createTenant("Idempotente")
+            var headers = tenant.headers
+            headers[.idempotencyKey] = "order-123-confirmation"
+            let body: [String: Any] = ["to": "5511988887777", "text": "Pedido confirmado"]
+            let first = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: headers, body: .json(body))
+            let second = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: headers, body: .json(body))
+            #expect(first.status == .accepted && second.status == .accepted)
+            #expect(try first.json()["id"] as? String == second.json()["id"] as? String)
+            #expect(second.headers[.idempotentReplayed] == "true")
+            let other = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: headers,
+                body: .json(["to": "5511988887777", "text": "Pedido cancelado"]))
+            #expect(other.status == .conflict)
+            #expect(try other.errorCode() == "idempotency_conflict")
+        }
+        let count = try await app.pool.query("SELECT count(*) AS n FROM messages")
+        #expect(try count.first?.decode("n", as: Int.self) == 1)
+    }
+
+    @Test(
+        "retryable failures back off and retry, permanent ones fail with the provider's code, 131047 asks for a template"
+    )
+    func failures() async throws {
+        let flaky = ScriptedDirectory(errors: [
+            ProviderError(.retryable, code: "131000", message: "Something went wrong", provider: .meta)
+        ])
+        let sender = sender(directory: flaky)
+        try await app.run { client in
+            let tenant = try await client.createTenant("Falhas")
+            let queued = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "5511977776666", "text": "tentativa"]))
+            let id = try #require(try queued.json()["id"] as? String)
+            try await sender.drainOnce()
+            let retrying = try await client.execute(
+                uri: "/api/v1/messages/\(id)/status", method: .get, headers: tenant.headers)
+            #expect(try retrying.json()["status"] as? String == "queued")
+            #expect((try retrying.json()["error"] as? [String: String])?["code"] == "131000")
+            try await Task.sleep(for: .milliseconds(50))
+            try await sender.drainOnce()
+            let sent = try await client.execute(
+                uri: "/api/v1/messages/\(id)/status", method: .get, headers: tenant.headers)
+            #expect(try sent.json()["status"] as? String == "sent")
+            #expect(try sent.json()["attempts"] as? Int == 2)
+
+            flaky.push(ProviderError(.permanent, code: "131026", message: "Message undeliverable", provider: .meta))
+            let doomed = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "5511977776666", "text": "sem WhatsApp"]))
+            let doomedID = try #require(try doomed.json()["id"] as? String)
+            try await sender.drainOnce()
+            let failed = try await client.execute(
+                uri: "/api/v1/messages/\(doomedID)/status", method: .get, headers: tenant.headers)
+            #expect(try failed.json()["status"] as? String == "failed")
+            #expect((try failed.json()["error"] as? [String: String])?["code"] == "131026")
+
+            flaky.push(ProviderError(.needsTemplate, code: "131047", message: "Re-engagement message", provider: .meta))
+            let late = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "5511977776666", "text": "depois de 24h"]))
+            let lateID = try #require(try late.json()["id"] as? String)
+            try await sender.drainOnce()
+            let window = try await client.execute(
+                uri: "/api/v1/messages/\(lateID)/status", method: .get, headers: tenant.headers)
+            let error = try #require(try window.json()["error"] as? [String: String])
+            #expect(error["code"] == "131047")
+            #expect(error["message"]?.contains("template") == true)
+
+            // Retryable errors past the attempt limit end as failed, with the last error.
+            for _ in 0..<3 {
+                flaky.push(ProviderError(.retryable, code: "130429", message: "Rate limit hit", provider: .meta))
+            }
+            let stubborn = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "5511977776666", "text": "limite"]))
+            let stubbornID = try #require(try stubborn.json()["id"] as? String)
+            for _ in 0..<3 {
+                try await sender.drainOnce()
+                try await Task.sleep(for: .milliseconds(40))
+            }
+            let exhausted = try await client.execute(
+                uri: "/api/v1/messages/\(stubbornID)/status", method: .get, headers: tenant.headers)
+            #expect(try exhausted.json()["status"] as? String == "failed")
+            #expect((try exhausted.json()["error"] as? [String: String])?["code"] == "130429")
+        }
+    }
+}
+
+/// A directory whose provider fails with scripted errors, then succeeds.
+final class ScriptedDirectory: ProviderDirectory, Sendable {
+    let sandbox = SandboxProvider(configuration: .init(simulatesRead: false))
+    private let errors: Mutex<[ProviderError]>
+
+    init(errors: [ProviderError]) {
+        self.errors = Mutex(errors)
+    }
+
+    func push(_ error: ProviderError) { errors.withLock { $0.append(error) } }
+
+    func provider(for session: SessionRecord) async throws -> any WhatsAppProvider {
+        if let error = errors.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            sandbox.injectFailures(error)
+        }
+        return sandbox
+    }
+}
