@@ -40,7 +40,9 @@ struct Serve: AsyncParsableCommand {
         services.append(SandboxStatusPump(directory: directory, messages: messages, logger: logger))
 
         let router = PapoRouter.make(
-            .init(pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey))
+            .init(
+                pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
+                metaWebhook: configuration.metaWebhook))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import PapoPostgres
+public import PapoProviders
 import PapoStore
 
 /// Builds the HTTP surface: middleware in the order requests meet it, then every route.
@@ -9,12 +10,18 @@ public enum PapoRouter {
         public var migrator: Migrator
         public var adminKey: String?
         public var version: String
+        /// Meta webhook secrets; `nil` turns the Meta webhook routes into a clear 404.
+        public var metaWebhook: MetaWebhook?
 
-        public init(pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current) {
+        public init(
+            pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
+            metaWebhook: MetaWebhook? = nil
+        ) {
             self.pool = pool
             self.migrator = migrator
             self.adminKey = adminKey
             self.version = version
+            self.metaWebhook = metaWebhook
         }
     }
 
@@ -34,6 +41,9 @@ public enum PapoRouter {
 
         let admin = router.group("/api/v1/admin").add(middleware: AdminAuthMiddleware(adminKey: dependencies.adminKey))
         AdminController(tenants: tenants, keys: keys).register(on: admin)
+
+        MetaWebhookController(webhook: dependencies.metaWebhook, messages: MessageStore(pool: dependencies.pool))
+            .register(on: router.group("/api/v1"))
 
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import PapoProviders
 import PapoYAML
 
 /// Everything `papo serve` reads at start: environment variables, or a `papo.yaml` whose
@@ -30,6 +31,12 @@ public struct PapoConfiguration: Sendable {
     public var tlsKeyPath: String?
 
     public init() {}
+
+    /// The Meta webhook checker, when both its secrets are configured.
+    public var metaWebhook: MetaWebhook? {
+        guard let metaAppSecret, let metaVerifyToken else { return nil }
+        return MetaWebhook(verifyToken: metaVerifyToken, appSecret: metaAppSecret)
+    }
 
     /// Whether the database is the private local cluster.
     public var usesEmbeddedDatabase: Bool { databaseURL == nil }

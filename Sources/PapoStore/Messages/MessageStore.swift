@@ -197,3 +197,68 @@ extension MessageStore {
             "tenant_id")
     }
 }
+
+extension MessageStore {
+    /// A message a customer sent, as a provider reported it.
+    public struct NewInbound: Sendable {
+        public var tenantID: UUID
+        public var sessionID: UUID
+        public var provider: ProviderKind
+        public var providerMessageID: String
+        public var customerNumber: String
+        public var kind: MessageKind
+        public var content: JSONValue
+        public var replyTo: String?
+        public var receivedAt: Date
+
+        public init(
+            tenantID: UUID, sessionID: UUID, provider: ProviderKind, providerMessageID: String, customerNumber: String,
+            kind: MessageKind, content: JSONValue, replyTo: String?, receivedAt: Date
+        ) {
+            self.tenantID = tenantID
+            self.sessionID = sessionID
+            self.provider = provider
+            self.providerMessageID = providerMessageID
+            self.customerNumber = customerNumber
+            self.kind = kind
+            self.content = content
+            self.replyTo = replyTo
+            self.receivedAt = receivedAt
+        }
+    }
+
+    /// Stores an inbound message once: a repeated delivery of the same provider id (webhooks
+    /// arrive at least once) is a no-op. Returns whether the message was new.
+    @discardableResult
+    public func recordInbound(_ inbound: NewInbound) async throws -> Bool {
+        let type: String =
+            switch inbound.kind {
+            case .button: "interactive"
+            case .unsupported, .system: "unknown"
+            default: inbound.kind.rawValue
+            }
+        let content: JSONValue =
+            inbound.content.objectValue != nil ? inbound.content : .object(["value": inbound.content])
+        let result = try await pool.query(
+            """
+            INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number, type,
+                                  content, status, author, reply_to_message_id, received_at)
+            VALUES (\(inbound.tenantID), \(inbound.sessionID), 'inbound', \(inbound.provider.rawValue),
+                    \(inbound.providerMessageID), \(inbound.customerNumber), \(type), \(PostgresJSON(content)),
+                    'received', 'customer', \(inbound.replyTo), \(inbound.receivedAt))
+            ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
+            """)
+        return result.affectedRows == 1
+    }
+
+    /// The session a provider's webhook names by its own id (Meta phone_number_id, Evolution
+    /// instance), with its tenant.
+    public func session(provider: ProviderKind, externalID: String) async throws -> (tenantID: UUID, sessionID: UUID)? {
+        guard
+            let row = try await pool.query(
+                "SELECT tenant_id, id FROM whatsapp_sessions WHERE provider = \(provider.rawValue) AND external_id = \(externalID)"
+            ).first
+        else { return nil }
+        return (try row.decode("tenant_id"), try row.decode("id"))
+    }
+}

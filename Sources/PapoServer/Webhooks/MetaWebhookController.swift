@@ -1,0 +1,108 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+import Logging
+import NIOCore
+import PapoCore
+public import PapoProviders
+public import PapoStore
+
+/// `GET/POST /api/v1/webhooks/meta`: the Cloud API's verification handshake and its
+/// notifications.
+///
+/// The signature (`X-Hub-Signature-256`, HMAC-SHA256 of the raw body with the app secret) is
+/// checked before anything is read. Messages are stored once (a redelivery is a no-op) and
+/// statuses only ever move forward. The answer is immediate: Meta expects a fast 200.
+public struct MetaWebhookController: Sendable {
+    let webhook: MetaWebhook?
+    let messages: MessageStore
+
+    public init(webhook: MetaWebhook?, messages: MessageStore) {
+        self.webhook = webhook
+        self.messages = messages
+    }
+
+    public func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("/webhooks/meta") { request, _ -> Response in
+            let webhook = try configured()
+            let query = request.uri.queryParameters
+            guard
+                let challenge = webhook.challengeResponse(
+                    mode: query.get("hub.mode"), verifyToken: query.get("hub.verify_token"),
+                    challenge: query.get("hub.challenge"))
+            else {
+                throw APIError(.forbidden, code: "verification_failed", message: "hub.verify_token does not match")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: challenge)))
+        }
+        group.post("/webhooks/meta") { request, context -> Response in
+            var request = request
+            let webhook = try configured()
+            let buffer = try await request.collectBody(upTo: 4 << 20)
+            let body = Data(buffer.readableBytesView)
+            guard webhook.isValidSignature(request.headers[.hubSignature], body: body) else {
+                throw APIError(
+                    .unauthorized, code: "invalid_signature", message: "X-Hub-Signature-256 does not match the body")
+            }
+            let events: [InboundEvent]
+            do {
+                events = try MetaWebhook.parse(body)
+            } catch {
+                throw APIError.badRequest("the notification is not a WhatsApp Business payload: \(error)")
+            }
+            try await ingest(events, logger: context.logger)
+            return Response(status: .ok)
+        }
+    }
+
+    private func configured() throws -> MetaWebhook {
+        guard let webhook else {
+            throw APIError(
+                .notFound, code: "meta_not_configured",
+                message: "the Meta webhook is off; set PAPO_META_APP_SECRET and PAPO_META_VERIFY_TOKEN")
+        }
+        return webhook
+    }
+
+    func ingest(_ events: [InboundEvent], logger: Logger) async throws {
+        for event in events {
+            switch event {
+            case .message(let message), .operatorMessage(let message):
+                guard
+                    let (tenantID, sessionID) = try await messages.session(
+                        provider: .meta, externalID: message.sessionKey)
+                else {
+                    logger.warning(
+                        "Meta message for an unknown phone number id",
+                        metadata: ["phone_number_id": "\(message.sessionKey)"])
+                    continue
+                }
+                let isNew = try await messages.recordInbound(
+                    .init(
+                        tenantID: tenantID, sessionID: sessionID, provider: .meta,
+                        providerMessageID: message.providerMessageID,
+                        customerNumber: message.phoneNumber?.digits ?? message.from, kind: message.kind,
+                        content: message.content, replyTo: message.replyTo, receivedAt: message.timestamp))
+                if !isNew { logger.debug("duplicate Meta message ignored") }
+            case .status(let update):
+                guard let (tenantID, _) = try await messages.session(provider: .meta, externalID: update.sessionKey)
+                else {
+                    continue
+                }
+                try await messages.applyStatus(
+                    tenantID: tenantID, provider: .meta, providerMessageID: update.providerMessageID,
+                    status: update.status,
+                    at: update.timestamp, errorCode: update.error?.code, errorMessage: update.error?.message)
+            case .connection:
+                continue
+            }
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// Meta's webhook signature: `sha256=<hex HMAC of the raw body>`.
+    public static let hubSignature = HTTPField.Name("X-Hub-Signature-256")!
+}
