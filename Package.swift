@@ -13,7 +13,16 @@ let package = Package(
     name: "papo",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "papo", targets: ["papo"])
+        .executable(name: "papo", targets: ["papo"]),
+        // Capability plugins, each a dynamic library loaded at run time.
+        .library(name: "PapoPluginRealEstate", type: .dynamic, targets: ["PapoPluginRealEstate"]),
+        .library(name: "PapoPluginSupport", type: .dynamic, targets: ["PapoPluginSupport"]),
+        .library(name: "PapoPluginBusinessHours", type: .dynamic, targets: ["PapoPluginBusinessHours"]),
+        // Deliberately broken plugins for the host's tests.
+        .library(name: "PapoTestPluginBadABI", type: .dynamic, targets: ["PapoTestPluginBadABI"]),
+        .library(name: "PapoTestPluginSmallStruct", type: .dynamic, targets: ["PapoTestPluginSmallStruct"]),
+        .library(name: "PapoTestPluginBadManifest", type: .dynamic, targets: ["PapoTestPluginBadManifest"]),
+        .library(name: "PapoTestPluginFaulty", type: .dynamic, targets: ["PapoTestPluginFaulty"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -37,6 +46,30 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]),
 
         .target(name: "PapoCore", swiftSettings: swiftSettings),
+        // The plugin contract: a C header, the only thing host and plugins share.
+        .target(name: "PapoPluginABI"),
+        .target(
+            name: "PapoPlugins",
+            dependencies: ["PapoPluginABI", "PapoCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(name: "PapoPluginKit", dependencies: ["PapoPluginABI"], swiftSettings: swiftSettings),
+        .target(
+            name: "PapoPluginRealEstate", dependencies: ["PapoPluginKit"],
+            path: "plugins/real-estate/Sources/PapoPluginRealEstate", swiftSettings: swiftSettings),
+        .target(
+            name: "PapoPluginSupport", dependencies: ["PapoPluginKit"],
+            path: "plugins/support/Sources/PapoPluginSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "PapoPluginBusinessHours", dependencies: ["PapoPluginABI"],
+            path: "plugins/business-hours/Sources/PapoPluginBusinessHours"),
+        .target(name: "PapoTestPluginBadABI", dependencies: ["PapoPluginABI"], path: "Tests/PluginFixtures/bad-abi"),
+        .target(
+            name: "PapoTestPluginSmallStruct", dependencies: ["PapoPluginABI"],
+            path: "Tests/PluginFixtures/small-struct"),
+        .target(
+            name: "PapoTestPluginBadManifest", dependencies: ["PapoPluginABI"],
+            path: "Tests/PluginFixtures/bad-manifest"),
+        .target(name: "PapoTestPluginFaulty", dependencies: ["PapoPluginABI"], path: "Tests/PluginFixtures/faulty"),
         .target(
             name: "PapoYAML",
             dependencies: ["CYAML"],
@@ -95,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "papo",
             dependencies: [
-                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine", "PapoProviders",
+                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine", "PapoProviders", "PapoPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,6 +167,10 @@ let package = Package(
             dependencies: [
                 "PapoLLM", "PapoHTTP", "PapoTestKit", "PapoCore", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PapoPluginsTests",
+            dependencies: ["PapoPlugins", "PapoCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PapoPostgresTests", dependencies: ["PapoPostgres", "PapoTestKit"],

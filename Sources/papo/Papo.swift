@@ -9,7 +9,7 @@ struct Papo: AsyncParsableCommand {
         commandName: "papo",
         abstract: "A multi-tenant WhatsApp conversation engine.",
         version: PapoVersion.current,
-        subcommands: [Serve.self, Migrate.self, Tenants.self, Agents.self],
+        subcommands: [Serve.self, Migrate.self, Tenants.self, Agents.self, Plugins.self, PluginHostCommand.self],
         defaultSubcommand: Serve.self)
 }
 
