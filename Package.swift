@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "PapoServer",
             dependencies: [
-                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders",
+                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders", "PapoPlugins",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,6 +140,7 @@ let package = Package(
             dependencies: [
                 "PapoPostgres", "PapoStore", "PapoCore", "PapoHTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 // Test-only: the fake provider and LLM servers are Hummingbird apps on loopback.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -173,6 +174,9 @@ let package = Package(
             dependencies: ["PapoPlugins", "PapoCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "PapoProvidersTests", dependencies: ["PapoProviders", "PapoCore", "PapoHTTP", "PapoTestKit"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "PapoPostgresTests", dependencies: ["PapoPostgres", "PapoTestKit"],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -181,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "PapoServerTests",
             dependencies: [
-                "PapoServer", "PapoTestKit", "PapoPostgres", "PapoProviders", "PapoStore", "PapoCore",
+                "PapoServer", "PapoTestKit", "PapoPostgres", "PapoProviders", "PapoStore", "PapoCore", "PapoPlugins",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -103,4 +103,27 @@ struct SettingsTests {
             #expect(try betaView.json()["name"] as? String == "Beta")
         }
     }
+
+    @Test("provider-switch changes the preferred and fallback provider and rejects other fields")
+    func providerSwitch() async throws {
+        try await app.run { client in
+            let tenant = try await client.createTenant("Troca")
+            let switched = try await client.execute(
+                uri: "/api/v1/tenant/provider-switch", method: .post, headers: tenant.headers,
+                body: .json(["preferred_provider": "baileys", "fallback_provider": "sandbox"]))
+            #expect(switched.status == .ok)
+            #expect(try switched.json()["preferred_provider"] as? String == "baileys")
+            #expect(try switched.json()["fallback_provider"] as? String == "sandbox")
+            let missing = try await client.execute(
+                uri: "/api/v1/tenant/provider-switch", method: .post, headers: tenant.headers,
+                body: .json(["fallback_provider": "meta"]))
+            #expect(missing.status == .unprocessableContent)
+            let extra = try await client.execute(
+                uri: "/api/v1/tenant/provider-switch", method: .post, headers: tenant.headers,
+                body: .json(["preferred_provider": "meta", "name": "sneaky"]))
+            #expect(extra.status == .unprocessableContent)
+            let read = try await client.execute(uri: "/api/v1/tenant/settings", method: .get, headers: tenant.headers)
+            #expect(try read.json()["name"] as? String == "Troca")
+        }
+    }
 }

@@ -9,6 +9,7 @@
 /// Time is passed in as `now`, so tests drive it without sleeping and the owner decides which
 /// clock to use. The value is not shared: an owner keeps it behind a lock.
 public struct CircuitBreaker: Sendable, Hashable {
+    /// The clock readings the breaker compares.
     public typealias Instant = ContinuousClock.Instant
 
     /// When to open and how long to stay open.
@@ -18,6 +19,7 @@ public struct CircuitBreaker: Sendable, Hashable {
         /// How long the breaker stays open before it lets one trial through.
         public var coolDown: Duration
 
+        /// Creates a configuration; the defaults open after 5 failures for 30 seconds.
         public init(failureThreshold: Int = 5, coolDown: Duration = .seconds(30)) {
             precondition(failureThreshold >= 1 && coolDown >= .zero, "invalid circuit breaker configuration")
             self.failureThreshold = failureThreshold

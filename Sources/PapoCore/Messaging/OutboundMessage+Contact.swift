@@ -1,6 +1,7 @@
 extension OutboundMessage {
     /// A contact card (meta-cloud-api.md §1.3 `contacts`); only the formatted name is required.
     public struct Contact: Sendable, Hashable {
+        /// A phone number on the card.
         public struct Phone: Sendable, Hashable {
             public var phone: String
             /// `CELL`, `MAIN`, `IPHONE`, `HOME` or `WORK`.
@@ -15,6 +16,7 @@ extension OutboundMessage {
             }
         }
 
+        /// An email address; `type` is `HOME` or `WORK`.
         public struct Email: Sendable, Hashable {
             public var email: String
             public var type: String?
@@ -25,6 +27,7 @@ extension OutboundMessage {
             }
         }
 
+        /// A postal address; `type` is `HOME` or `WORK`.
         public struct Address: Sendable, Hashable {
             public var street: String?
             public var city: String?
@@ -48,6 +51,7 @@ extension OutboundMessage {
             }
         }
 
+        /// Where the contact works.
         public struct Organization: Sendable, Hashable {
             public var company: String?
             public var department: String?
@@ -60,6 +64,7 @@ extension OutboundMessage {
             }
         }
 
+        /// A web address; `type` is `HOME` or `WORK`.
         public struct Link: Sendable, Hashable {
             public var url: String
             public var type: String?
@@ -70,6 +75,7 @@ extension OutboundMessage {
             }
         }
 
+        /// The name shown on the card (`name.formatted_name`).
         public var formattedName: String
         public var firstName: String?
         public var lastName: String?

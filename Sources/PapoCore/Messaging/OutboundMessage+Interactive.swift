@@ -60,6 +60,7 @@ extension OutboundMessage {
 
     /// An interactive list: a button that opens sections of selectable rows.
     public struct List: Sendable, Hashable {
+        /// One choice; `id` comes back in the customer's pick.
         public struct Row: Sendable, Hashable {
             public var id: String
             public var title: String
@@ -72,6 +73,7 @@ extension OutboundMessage {
             }
         }
 
+        /// A titled group of rows.
         public struct Section: Sendable, Hashable {
             public var title: String?
             public var rows: [Row]

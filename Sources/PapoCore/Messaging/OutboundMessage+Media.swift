@@ -43,6 +43,7 @@ extension OutboundMessage {
         /// Sends audio as a voice note (OGG/OPUS only) instead of an audio file.
         public var voice: Bool
 
+        /// Creates a media message; ``OutboundMessage/validate()`` checks which fields each kind takes.
         public init(
             kind: MediaKind, source: MediaSource, caption: String? = nil, filename: String? = nil,
             voice: Bool = false

@@ -40,15 +40,11 @@ public struct BaileysGatewayProvider: WhatsAppProvider {
         } catch {
             throw ProviderError.invalidMessage(error, provider: .baileys)
         }
-        var (route, body) = try EvolutionMessageBody.send(message, to: recipient)
-        if typingDelay > 0, case .object(var fields) = body, fields["number"] != nil {
-            fields["delay"] = .integer(typingDelay)
-            body = .object(fields)
-        }
+        let (route, body) = try EvolutionMessageBody.send(message, to: recipient, typingDelay: typingDelay)
         let answer = try await call(.post, path: ["message", route], body: body)
         guard let id = answer["key"]?.text("id") else {
             throw ProviderError.unexpectedResponse(
-                "gateway accepted the message but returned no message key", provider: .baileys, status: 201)
+                "gateway accepted the message but returned no message key", provider: .baileys)
         }
         transport.logger.debug("baileys message accepted", metadata: ["route": "\(route)"])
         return id

@@ -9,9 +9,11 @@ import PapoCore
 /// only, and buttons and lists are accepted by the gateway but never delivered
 /// (evolution-api #2404).
 enum EvolutionMessageBody {
-    /// The route name (`sendText`) and body for `message` to `recipient`.
-    static func send(_ message: OutboundMessage, to recipient: PhoneNumber) throws(ProviderError) -> (String, JSONValue)
-    {
+    /// The route name (`sendText`) and body for `message` to `recipient`, with
+    /// `typingDelay` milliseconds of "typing…" (or "recording…") first when above zero.
+    static func send(
+        _ message: OutboundMessage, to recipient: PhoneNumber, typingDelay: Int = 0
+    ) throws(ProviderError) -> (String, JSONValue) {
         var body: [String: JSONValue] = ["number": .string(recipient.digits)]
         let route: String
         switch message.content {
@@ -67,6 +69,9 @@ enum EvolutionMessageBody {
         }
         if let replyTo = message.replyTo {
             body["quoted"] = .object(["key": .object(["id": .string(replyTo)])])
+        }
+        if typingDelay > 0 {
+            body["delay"] = .integer(typingDelay)
         }
         return (route, .object(body))
     }

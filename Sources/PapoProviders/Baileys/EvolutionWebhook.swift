@@ -67,17 +67,18 @@ public struct EvolutionWebhook: Sendable, CustomStringConvertible {
         data.arrayValue ?? [data]
     }
 
+    /// Evolution stops reconnecting on close codes 401 (logged out from the phone), 402, 403
+    /// (forbidden) and 406; any other close is followed by a reconnect.
     private static func connection(_ data: JSONValue) -> SessionConnection {
         let reason = data["statusReason"]?.intValue
-        let state: SessionState =
-            switch data.text("state") {
-            case "open": .connected
-            case "connecting": .connecting
-            case "refused": .failed
-            // Baileys closes with 401 when the phone unlinked the session: a new QR is needed.
-            case "close": reason == 401 ? .loggedOut : .disconnected
-            default: .disconnected
+        var state = BaileysGatewayProvider.state(data.text("state"))
+        if data.text("state") == "close" {
+            switch reason {
+            case 401: state = .loggedOut
+            case 402, 403, 406: state = .failed
+            default: break
             }
+        }
         return SessionConnection(
             state: state, phoneNumber: data.text("wuid").flatMap(WhatsAppJID.init)?.phoneNumber,
             displayName: data.text("profileName"), reasonCode: reason)
@@ -88,7 +89,7 @@ public struct EvolutionWebhook: Sendable, CustomStringConvertible {
         if let qr = BaileysGatewayProvider.qrCode(data["qrcode"]) {
             return SessionConnection(state: .qr, qrCode: qr)
         }
-        let refusal = data["qrcode"]?.text("message") == nil ? data : data["qrcode"] ?? data
+        let refusal = data["qrcode"].flatMap { $0.text("message") == nil ? nil : $0 } ?? data
         return SessionConnection(
             state: .failed, reasonCode: refusal["statusCode"]?.intValue,
             detail: refusal.text("message") ?? "the gateway sent no QR code")

@@ -12,6 +12,8 @@ public enum InboundEvent: Sendable, Equatable {
     case message(InboundMessage)
     /// A person wrote from the business phone itself (Baileys `fromMe`): not a customer
     /// message, but the signal to pause the bot for that conversation (human takeover).
+    /// Evolution does not echo API sends this way, but check the id against Papo's own
+    /// outbound ids before pausing, in case a gateway does.
     case operatorMessage(InboundMessage)
     /// An outbound message moved on: sent, delivered, read, played or failed.
     case status(StatusUpdate)

@@ -60,7 +60,7 @@ public struct MetaCloudProvider: WhatsAppProvider {
         let response = try await post(MetaMessageBody.send(message, to: recipient), to: endpoint("messages"))
         guard let id = response["messages"]?.arrayValue?.first?.text("id") else {
             throw ProviderError.unexpectedResponse(
-                "Graph API accepted the message but returned no message id", provider: .meta, status: 200)
+                "Graph API accepted the message but returned no message id", provider: .meta)
         }
         transport.logger.debug("meta message accepted", metadata: ["type": "\(message.kind.rawValue)"])
         return id
@@ -84,7 +84,7 @@ public struct MetaCloudProvider: WhatsAppProvider {
         let request = HTTPClientRequest(method: .post, url: endpoint("media"), headers: authorization, multipart: form)
         let body = try await call(request)
         guard let id = body.text("id") else {
-            throw ProviderError.unexpectedResponse("Graph API returned no media id", provider: .meta, status: 200)
+            throw ProviderError.unexpectedResponse("Graph API returned no media id", provider: .meta)
         }
         return id
     }
@@ -119,7 +119,7 @@ public struct MetaCloudProvider: WhatsAppProvider {
 
     private func expectSuccess(_ body: JSONValue) throws {
         guard body["success"]?.boolValue == true else {
-            throw ProviderError.unexpectedResponse("Graph API did not confirm success", provider: .meta, status: 200)
+            throw ProviderError.unexpectedResponse("Graph API did not confirm success", provider: .meta)
         }
     }
 }

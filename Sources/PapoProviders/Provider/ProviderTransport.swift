@@ -67,8 +67,8 @@ extension ProviderError {
 
     /// A success response without the expected content. Not retryable: the request may have
     /// been carried out, and repeating it could send the message twice.
-    static func unexpectedResponse(_ what: String, provider: ProviderKind, status: Int) -> ProviderError {
-        ProviderError(.permanent, code: "unexpected_response", message: what, provider: provider, httpStatus: status)
+    static func unexpectedResponse(_ what: String, provider: ProviderKind) -> ProviderError {
+        ProviderError(.permanent, code: "unexpected_response", message: what, provider: provider)
     }
 }
 

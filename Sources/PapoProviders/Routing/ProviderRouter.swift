@@ -88,18 +88,10 @@ public final class ProviderRouter: Sendable {
         }
         do {
             let id = try await preferred.send(message, to: recipient)
-            record(session: session, provider: preferred.kind) {
-                $0.sent += 1
-            } breaker: { breaker, _ in
-                breaker.recordSuccess()
-            }
+            record(.success(()), session: session, provider: preferred.kind)
             return Delivery(providerMessageID: id, provider: preferred.kind, usedFallback: false)
         } catch let error as ProviderError {
-            record(session: session, provider: preferred.kind) {
-                $0.failed += 1
-            } breaker: { breaker, now in
-                if error.isRetryable { breaker.recordFailure(at: now) } else { breaker.recordSuccess() }
-            }
+            record(.failure(error), session: session, provider: preferred.kind)
             guard error.isRetryable, let fallback else { throw error }
             return try await sendThroughFallback(message, to: recipient, fallback: fallback)
         }
@@ -130,16 +122,21 @@ public final class ProviderRouter: Sendable {
         }
     }
 
-    private func record(
-        session: String, provider: ProviderKind, counters update: (inout ProviderCounters) -> Void,
-        breaker: (inout CircuitBreaker, ContinuousClock.Instant) -> Void
-    ) {
+    /// Counts the preferred provider's outcome and feeds its session's breaker: only retryable
+    /// failures count against it; any other answer shows the provider is up.
+    private func record(_ outcome: Result<Void, ProviderError>, session: String, provider: ProviderKind) {
         let instant = now()
         state.withLock { state in
-            update(&state.counters[provider, default: ProviderCounters()])
-            var sessionBreaker = state.breaker(for: session, provider: provider, configuration: breakerConfiguration)
-            breaker(&sessionBreaker, instant)
-            state.breakers[session] = SessionBreaker(provider: provider, breaker: sessionBreaker)
+            var breaker = state.breaker(for: session, provider: provider, configuration: breakerConfiguration)
+            switch outcome {
+            case .success:
+                state.counters[provider, default: ProviderCounters()].sent += 1
+                breaker.recordSuccess()
+            case .failure(let error):
+                state.counters[provider, default: ProviderCounters()].failed += 1
+                if error.isRetryable { breaker.recordFailure(at: instant) } else { breaker.recordSuccess() }
+            }
+            state.breakers[session] = SessionBreaker(provider: provider, breaker: breaker)
         }
     }
 }
@@ -166,4 +163,9 @@ public struct ProviderRouterSnapshot: Sendable, Equatable {
     public var providers: [ProviderKind: ProviderCounters]
     /// Breaker state per session.
     public var breakers: [String: CircuitBreaker.State]
+
+    public init(providers: [ProviderKind: ProviderCounters], breakers: [String: CircuitBreaker.State]) {
+        self.providers = providers
+        self.breakers = breakers
+    }
 }

@@ -109,8 +109,8 @@ public final class SandboxProvider: WhatsAppProvider {
                     message: message, status: .sending, timestamp: Date(), isReadByBusiness: false),
                 to: &state)
             guard !state.isShutDown else { return }
-            // Created under the lock, so the task's first `advance` (which takes the lock)
-            // always finds its entry in `simulations`.
+            // Created under the lock: the task removes its own entry when done (taking the
+            // lock), which therefore cannot happen before the entry is stored.
             state.simulations[id] = Task { [weak self, configuration] in
                 var steps: [(Duration, MessageStatus)] = [
                     (configuration.sentDelay, .sent), (configuration.deliveredDelay, .delivered),

@@ -17,27 +17,48 @@ public struct TenantSettingsController: Sendable {
         group.get("/tenant/settings") { _, context in
             TenantSettingsResponse(try context.requireTenant())
         }
+        group.post("/tenant/provider-switch") { request, context in
+            var request = request
+            let body = try await request.jsonObject(context: context)
+            let allowed: Set<String> = ["preferred_provider", "fallback_provider"]
+            guard body["preferred_provider"] != nil else {
+                throw APIError.validation(
+                    ValidationError([FieldError("preferred_provider", "is required: meta, baileys or sandbox")]))
+            }
+            if let unknown = body.keys.sorted().first(where: { !allowed.contains($0) }) {
+                throw APIError.validation(
+                    ValidationError([
+                        FieldError(unknown, "unknown field; allowed: fallback_provider, preferred_provider")
+                    ]))
+            }
+            return try await update(body, context: context)
+        }
         group.put("/tenant/settings") { request, context in
             var request = request
-            let tenant = try context.requireTenant()
             let body = try await request.jsonObject(context: context)
-            switch TenantSettingsUpdate.parse(body) {
-            case .failure(let error):
-                throw APIError.validation(error)
-            case .success(let update):
-                var errors: [FieldError] = []
-                let preferred = update.preferredProvider ?? tenant.preferredProvider
-                let fallback = update.fallbackProvider ?? tenant.fallbackProvider
-                if let fallback, fallback == preferred {
-                    errors.append(
-                        FieldError("fallback_provider", "must differ from preferred_provider (\(preferred.rawValue))"))
-                }
-                if !errors.isEmpty { throw APIError.validation(ValidationError(errors)) }
-                let updated = try await tenants.updateSettings(tenantID: tenant.id, update, actor: context.actor)
-                context.logger.info("tenant settings updated", metadata: ["fields": "\(body.keys.sorted())"])
-                return TenantSettingsResponse(updated)
-            }
+            return try await update(body, context: context)
         }
+    }
+
+    /// Validates and applies a settings change; shared by the settings and provider-switch routes.
+    private func update(_ body: [String: JSONValue], context: AppRequestContext) async throws -> TenantSettingsResponse
+    {
+        let tenant = try context.requireTenant()
+        let update: TenantSettingsUpdate
+        switch TenantSettingsUpdate.parse(body) {
+        case .failure(let error): throw APIError.validation(error)
+        case .success(let parsed): update = parsed
+        }
+        let preferred = update.preferredProvider ?? tenant.preferredProvider
+        if let fallback = update.fallbackProvider ?? tenant.fallbackProvider, fallback == preferred {
+            throw APIError.validation(
+                ValidationError([
+                    FieldError("fallback_provider", "must differ from preferred_provider (\(preferred.rawValue))")
+                ]))
+        }
+        let updated = try await tenants.updateSettings(tenantID: tenant.id, update, actor: context.actor)
+        context.logger.info("tenant settings updated", metadata: ["fields": "\(body.keys.sorted())"])
+        return TenantSettingsResponse(updated)
     }
 }
 
