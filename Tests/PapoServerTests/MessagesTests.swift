@@ -194,6 +194,40 @@ struct MessagesTests {
     }
 }
 
+extension MessagesTests {
+    @Test("messages claimed by a sender that died are delivered once after its lease runs out")
+    func restartDeliversOnce() async throws {
+        let directory = DefaultProviderDirectory(sandboxConfiguration: .init(simulatesRead: false))
+        let messages = MessageStore(pool: app.pool)
+        let ids = try await app.run { client in
+            let tenant = try await client.createTenant("Reinício")
+            var ids: [String] = []
+            for index in 0..<3 {
+                let response = try await client.execute(
+                    uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                    body: .json(["to": "5511966665555", "text": "mensagem \(index)"]))
+                ids.append(try #require(try response.json()["id"] as? String))
+            }
+            return ids
+        }
+        // A sender claims the batch and "crashes" before sending anything.
+        let orphaned = try await messages.claimDue(limit: 10, lease: .seconds(1))
+        #expect(orphaned.count == 3)
+        #expect(try await sender(directory: directory).drainOnce() == 0)
+        try await Task.sleep(for: .milliseconds(1200))
+        // The next process picks them up once the lease has expired, and only once.
+        let next = sender(directory: directory)
+        #expect(try await next.drainOnce() == 3)
+        #expect(try await next.drainOnce() == 0)
+        let sandbox = try #require(directory.allSandboxes.values.first)
+        #expect(sandbox.history().compactMap(\.text).sorted() == ["mensagem 0", "mensagem 1", "mensagem 2"])
+        let rows = try await app.pool.query("SELECT status, attempts FROM messages ORDER BY seq")
+        #expect(try rows.map { try $0.decode("status", as: String.self) } == ["sent", "sent", "sent"])
+        #expect(try rows.map { try $0.decode("attempts", as: Int.self) } == [2, 2, 2])
+        #expect(ids.count == 3)
+    }
+}
+
 /// A directory whose provider fails with scripted errors, then succeeds.
 final class ScriptedDirectory: ProviderDirectory, Sendable {
     let sandbox = SandboxProvider(configuration: .init(simulatesRead: false))

@@ -44,6 +44,9 @@ public enum PapoRouter {
 
         MetaWebhookController(webhook: dependencies.metaWebhook, messages: MessageStore(pool: dependencies.pool))
             .register(on: router.group("/api/v1"))
+        BaileysWebhookController(
+            sessions: SessionStore(pool: dependencies.pool), messages: MessageStore(pool: dependencies.pool)
+        ).register(on: router.group("/api/v1"))
 
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))

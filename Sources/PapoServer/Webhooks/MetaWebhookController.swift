@@ -67,38 +67,10 @@ public struct MetaWebhookController: Sendable {
     }
 
     func ingest(_ events: [InboundEvent], logger: Logger) async throws {
-        for event in events {
-            switch event {
-            case .message(let message), .operatorMessage(let message):
-                guard
-                    let (tenantID, sessionID) = try await messages.session(
-                        provider: .meta, externalID: message.sessionKey)
-                else {
-                    logger.warning(
-                        "Meta message for an unknown phone number id",
-                        metadata: ["phone_number_id": "\(message.sessionKey)"])
-                    continue
-                }
-                let isNew = try await messages.recordInbound(
-                    .init(
-                        tenantID: tenantID, sessionID: sessionID, provider: .meta,
-                        providerMessageID: message.providerMessageID,
-                        customerNumber: message.phoneNumber?.digits ?? message.from, kind: message.kind,
-                        content: message.content, replyTo: message.replyTo, receivedAt: message.timestamp))
-                if !isNew { logger.debug("duplicate Meta message ignored") }
-            case .status(let update):
-                guard let (tenantID, _) = try await messages.session(provider: .meta, externalID: update.sessionKey)
-                else {
-                    continue
-                }
-                try await messages.applyStatus(
-                    tenantID: tenantID, provider: .meta, providerMessageID: update.providerMessageID,
-                    status: update.status,
-                    at: update.timestamp, errorCode: update.error?.code, errorMessage: update.error?.message)
-            case .connection:
-                continue
+        try await InboundIngest(messages: messages, sessions: SessionStore(pool: messages.pool))
+            .ingest(events, provider: .meta, logger: logger) { phoneNumberID in
+                try await messages.session(provider: .meta, externalID: phoneNumberID)
             }
-        }
     }
 }
 

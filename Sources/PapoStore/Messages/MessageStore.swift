@@ -231,12 +231,7 @@ extension MessageStore {
     /// arrive at least once) is a no-op. Returns whether the message was new.
     @discardableResult
     public func recordInbound(_ inbound: NewInbound) async throws -> Bool {
-        let type: String =
-            switch inbound.kind {
-            case .button: "interactive"
-            case .unsupported, .system: "unknown"
-            default: inbound.kind.rawValue
-            }
+        let type = Self.storedType(inbound.kind)
         let content: JSONValue =
             inbound.content.objectValue != nil ? inbound.content : .object(["value": inbound.content])
         let result = try await pool.query(
@@ -260,5 +255,34 @@ extension MessageStore {
             ).first
         else { return nil }
         return (try row.decode("tenant_id"), try row.decode("id"))
+    }
+}
+
+extension MessageStore {
+    /// A message the business sent from its own phone (an operator), recorded once so the
+    /// engine can see that a human took over. Echoes of our own sends share their provider id
+    /// and so change nothing.
+    @discardableResult
+    public func recordOperatorMessage(_ message: NewInbound) async throws -> Bool {
+        let result = try await pool.query(
+            """
+            INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number, type,
+                                  content, status, author, sent_at)
+            VALUES (\(message.tenantID), \(message.sessionID), 'outbound', \(message.provider.rawValue),
+                    \(message.providerMessageID), \(message.customerNumber), \(Self.storedType(message.kind)),
+                    \(PostgresJSON(message.content.objectValue != nil ? message.content : .object(["value": message.content]))),
+                    'sent', 'operator', \(message.receivedAt))
+            ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
+            """)
+        return result.affectedRows == 1
+    }
+
+    /// The `messages.type` value for a kind (inbound-only kinds fold into the stored set).
+    static func storedType(_ kind: MessageKind) -> String {
+        switch kind {
+        case .button: "interactive"
+        case .unsupported, .system: "unknown"
+        default: kind.rawValue
+        }
     }
 }

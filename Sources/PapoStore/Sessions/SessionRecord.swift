@@ -68,3 +68,34 @@ public struct SessionStore: Sendable {
         ).first.map(SessionRecord.init(row:))
     }
 }
+
+extension SessionStore {
+    /// A session by id with the hash of its webhook secret, for authenticating gateway callbacks
+    /// before the tenant is known.
+    public func webhookTarget(sessionID: UUID, provider: ProviderKind) async throws -> (SessionRecord, Data?)? {
+        guard
+            let row = try await pool.query(
+                """
+                SELECT \(fragment: SessionRecord.columns), webhook_secret_hash FROM whatsapp_sessions
+                WHERE id = \(sessionID) AND provider = \(provider.rawValue)
+                """
+            ).first
+        else { return nil }
+        return (try SessionRecord(row: row), try row.decode("webhook_secret_hash", as: Data?.self))
+    }
+
+    /// Records what a provider reported about the connection (status, QR while pairing, number).
+    public func recordConnection(
+        sessionID: UUID, tenantID: UUID, state: SessionState, qr: String?, phoneNumber: String?, error: String?
+    ) async throws {
+        try await pool.query(
+            """
+            UPDATE whatsapp_sessions SET status = \(state.rawValue), last_seen_at = now(),
+                   last_qr = CASE WHEN \(state == .qr) THEN COALESCE(\(qr)::text, last_qr) ELSE NULL END,
+                   last_qr_at = CASE WHEN \(qr)::text IS NOT NULL THEN now() ELSE last_qr_at END,
+                   phone_number = COALESCE(\(phoneNumber)::text, phone_number),
+                   last_error = \(error)::text
+            WHERE tenant_id = \(tenantID) AND id = \(sessionID)
+            """)
+    }
+}

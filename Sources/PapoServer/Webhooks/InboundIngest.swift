@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import PapoCore
+import PapoProviders
+import PapoStore
+
+/// Stores normalised provider events for one session: messages once (redeliveries are
+/// no-ops), statuses only forward, operator messages recorded, connection changes applied.
+struct InboundIngest: Sendable {
+    let messages: MessageStore
+    let sessions: SessionStore
+
+    func ingest(
+        _ events: [InboundEvent], provider: ProviderKind, logger: Logger,
+        target: (String) async throws -> (tenantID: UUID, sessionID: UUID)?
+    ) async throws {
+        for event in events {
+            switch event {
+            case .message(let message), .operatorMessage(let message):
+                guard let (tenantID, sessionID) = try await target(message.sessionKey) else {
+                    logger.warning("message for an unknown session", metadata: ["session_key": "\(message.sessionKey)"])
+                    continue
+                }
+                let record = MessageStore.NewInbound(
+                    tenantID: tenantID, sessionID: sessionID, provider: provider,
+                    providerMessageID: message.providerMessageID,
+                    customerNumber: message.phoneNumber?.digits ?? message.from, kind: message.kind,
+                    content: message.content, replyTo: message.replyTo, receivedAt: message.timestamp)
+                let isNew: Bool
+                if case .operatorMessage = event {
+                    isNew = try await messages.recordOperatorMessage(record)
+                } else {
+                    isNew = try await messages.recordInbound(record)
+                }
+                if !isNew { logger.debug("duplicate provider message ignored") }
+            case .status(let update):
+                guard let (tenantID, _) = try await target(update.sessionKey) else { continue }
+                try await messages.applyStatus(
+                    tenantID: tenantID, provider: provider, providerMessageID: update.providerMessageID,
+                    status: update.status, at: update.timestamp, errorCode: update.error?.code,
+                    errorMessage: update.error?.message)
+            case .connection(let sessionKey, let connection):
+                guard let (tenantID, sessionID) = try await target(sessionKey) else { continue }
+                try await sessions.recordConnection(
+                    sessionID: sessionID, tenantID: tenantID, state: connection.state,
+                    qr: connection.qrCode?.code, phoneNumber: connection.phoneNumber?.digits, error: connection.detail)
+            }
+        }
+    }
+}
