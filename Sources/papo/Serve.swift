@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import PapoPlugins
 import PapoPostgres
 import PapoProviders
 import PapoServer
@@ -39,10 +40,15 @@ struct Serve: AsyncParsableCommand {
                 router: ProviderRouter(), listener: listener, logger: logger))
         services.append(SandboxStatusPump(directory: directory, messages: messages, logger: logger))
 
+        let plugins = PluginHost(
+            configuration: PluginHostConfiguration(
+                directories: configuration.pluginDirectories(), files: configuration.bundledPluginFiles()),
+            storage: PostgresPluginStorage(pool: database.pool), logger: logger)
+        defer { plugins.shutdown() }
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
-                metaWebhook: configuration.metaWebhook))
+                metaWebhook: configuration.metaWebhook, plugins: plugins))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

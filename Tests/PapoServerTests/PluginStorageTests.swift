@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
 import PapoCore
 import PapoPlugins
@@ -55,6 +57,31 @@ struct PluginStorageTests {
         #expect(try await storage.removeValue(tenant: alpha.id.uuidString, plugin: "real-estate", key: "nope") == false)
         await #expect(throws: PostgresError.self) {
             try await storage.value(tenant: "not-a-uuid", plugin: "real-estate", key: "x")
+        }
+    }
+
+    @Test("GET /api/v1/plugins lists loaded plugins with their tools and failed ones with the reason")
+    func pluginListing() async throws {
+        let app = try TestApp()
+        let host = PluginHost(
+            configuration: PluginHostConfiguration(files: [
+                Self.buildDirectory + "/libPapoPluginSupport.so", Self.buildDirectory + "/libPapoTestPluginBadABI.so",
+            ]),
+            storage: InMemoryPluginStorage(), logger: TestDatabase.logger)
+        defer { host.shutdown() }
+        let router = PapoRouter.make(
+            .init(pool: app.pool, migrator: app.migrator, adminKey: TestApp.adminKey, plugins: host))
+        try await Application(router: router, logger: TestDatabase.logger).test(.router) { client in
+            let tenant = try await client.createTenant("Plugins")
+            let response = try await client.execute(uri: "/api/v1/plugins", method: .get, headers: tenant.headers)
+            #expect(response.status == .ok)
+            let plugins = try #require(try response.json()["plugins"] as? [[String: Any]])
+            let support = try #require(plugins.first { $0["name"] as? String == "support" })
+            #expect(support["state"] as? String == "loaded")
+            let tools = (support["tools"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(Set(tools) == ["search_knowledge_base", "create_ticket", "ticket_status", "list_my_tickets"])
+            let failed = try #require(plugins.first { $0["state"] as? String == "failed" })
+            #expect((failed["error"] as? String)?.contains("ABI version 99") == true)
         }
     }
 }

@@ -1,4 +1,5 @@
 public import Hummingbird
+public import PapoPlugins
 public import PapoPostgres
 public import PapoProviders
 import PapoStore
@@ -12,11 +13,14 @@ public enum PapoRouter {
         public var version: String
         /// Meta webhook secrets; `nil` turns the Meta webhook routes into a clear 404.
         public var metaWebhook: MetaWebhook?
+        /// The loaded capability plugins, listed by `GET /api/v1/plugins`.
+        public var plugins: PluginHost?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
-            metaWebhook: MetaWebhook? = nil
+            metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil
         ) {
+            self.plugins = plugins
             self.pool = pool
             self.migrator = migrator
             self.adminKey = adminKey
@@ -42,19 +46,18 @@ public enum PapoRouter {
         let admin = router.group("/api/v1/admin").add(middleware: AdminAuthMiddleware(adminKey: dependencies.adminKey))
         AdminController(tenants: tenants, keys: keys).register(on: admin)
 
-        MetaWebhookController(webhook: dependencies.metaWebhook, messages: MessageStore(pool: dependencies.pool))
-            .register(on: router.group("/api/v1"))
-        BaileysWebhookController(
-            sessions: SessionStore(pool: dependencies.pool), messages: MessageStore(pool: dependencies.pool)
-        ).register(on: router.group("/api/v1"))
+        let messages = MessageStore(pool: dependencies.pool)
+        let sessions = SessionStore(pool: dependencies.pool)
+        // Provider webhooks authenticate by signature or per-session secret, not by API key.
+        let webhooks = router.group("/api/v1")
+        MetaWebhookController(webhook: dependencies.metaWebhook, messages: messages).register(on: webhooks)
+        BaileysWebhookController(sessions: sessions, messages: messages).register(on: webhooks)
 
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))
         TenantSettingsController(tenants: tenants).register(on: tenantAPI)
-        MessagesController(
-            messages: MessageStore(pool: dependencies.pool), sessions: SessionStore(pool: dependencies.pool)
-        )
-        .register(on: tenantAPI)
+        MessagesController(messages: messages, sessions: sessions).register(on: tenantAPI)
+        PluginsController(host: dependencies.plugins).register(on: tenantAPI)
 
         routes.load(from: router)
         return router

@@ -22,7 +22,8 @@ public struct PapoConfiguration: Sendable {
     public var metaAppSecret: String?
     public var metaVerifyToken: String?
     public var agentsDirectory = "agents"
-    public var pluginsDirectories = ["plugins"]
+    /// Folders scanned for plugin libraries; empty means the plugins this package built.
+    public var pluginsDirectories: [String] = []
     /// Local state: the development cluster, generated keys, uploaded media.
     public var dataDirectory = ".papo"
     public var logLevel: Logger.Level = .info
@@ -36,6 +37,23 @@ public struct PapoConfiguration: Sendable {
     public var metaWebhook: MetaWebhook? {
         guard let metaAppSecret, let metaVerifyToken else { return nil }
         return MetaWebhook(verifyToken: metaVerifyToken, appSecret: metaAppSecret)
+    }
+
+    /// The configured plugin folders that exist.
+    public func pluginDirectories() -> [String] {
+        pluginsDirectories.compactMap { ResourceLocator.locate($0)?.path }
+    }
+
+    /// With no plugin folder configured: the plugin libraries built beside this binary
+    /// (`libPapoPlugin*.so`), so the embedded setup has the bundled plugins and never the test
+    /// fixtures that SwiftPM builds into the same folder.
+    public func bundledPluginFiles() -> [String] {
+        guard pluginsDirectories.isEmpty else { return [] }
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix("libPapoPlugin") && $0.hasSuffix(".so") }.sorted()
+            .map { folder.appendingPathComponent($0).path }
     }
 
     /// Whether the database is the private local cluster.
