@@ -228,6 +228,53 @@ extension MessagesTests {
     }
 }
 
+extension MessagesTests {
+    @Test("one recipient's messages go out in order and paced; a long pacing wait returns the message to the outbox")
+    func pacing() async throws {
+        let directory = DefaultProviderDirectory(sandboxConfiguration: .init(simulatesRead: false))
+        var configuration = OutboxSender.Configuration()
+        configuration.recipientRate = .init(perSecond: 20, burst: 2)
+        configuration.maxPacingWait = .milliseconds(500)
+        let sender = OutboxSender(
+            messages: MessageStore(pool: app.pool), sessions: SessionStore(pool: app.pool), directory: directory,
+            router: ProviderRouter(), listener: nil, configuration: configuration, logger: TestDatabase.logger)
+        try await app.run { client in
+            let tenant = try await client.createTenant("Ritmo")
+            for index in 1...5 {
+                _ = try await client.execute(
+                    uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                    body: .json(["to": "5511955554444", "text": "parte \(index)"]))
+            }
+        }
+        #expect(try await sender.drainOnce() == 5)
+        let sandbox = try #require(directory.allSandboxes.values.first)
+        #expect(sandbox.history().compactMap(\.text) == ["parte 1", "parte 2", "parte 3", "parte 4", "parte 5"])
+
+        // A recipient rate so slow that the next slot is minutes away: the message is put back.
+        var slow = OutboxSender.Configuration()
+        slow.recipientRate = .init(perSecond: 0.001, burst: 1)
+        slow.maxPacingWait = .seconds(1)
+        let patient = OutboxSender(
+            messages: MessageStore(pool: app.pool), sessions: SessionStore(pool: app.pool), directory: directory,
+            router: ProviderRouter(), listener: nil, configuration: slow, logger: TestDatabase.logger)
+        try await app.run { client in
+            let tenant = try await client.createTenant("Devagar")
+            for text in ["primeira", "segunda"] {
+                _ = try await client.execute(
+                    uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                    body: .json(["to": "5511944443333", "text": text]))
+            }
+        }
+        #expect(try await patient.drainOnce() == 2)
+        let rows = try await app.pool.query(
+            "SELECT status, attempts, next_attempt_at > now() AS later FROM messages WHERE customer_number = '5511944443333' ORDER BY seq"
+        )
+        #expect(try rows.map { try $0.decode("status", as: String.self) } == ["sent", "queued"])
+        #expect(try rows.last?.decode("attempts", as: Int.self) == 0)
+        #expect(try rows.last?.decode("later", as: Bool.self) == true)
+    }
+}
+
 /// A directory whose provider fails with scripted errors, then succeeds.
 final class ScriptedDirectory: ProviderDirectory, Sendable {
     let sandbox = SandboxProvider(configuration: .init(simulatesRead: false))

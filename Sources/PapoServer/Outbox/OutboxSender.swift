@@ -5,6 +5,7 @@ public import PapoPostgres
 public import PapoProviders
 public import PapoStore
 public import ServiceLifecycle
+import Synchronization
 
 /// Delivers the outbox: claims due messages, sends each through its session's provider (with
 /// the circuit breaker and fallback of ``ProviderRouter``), and records the outcome.
@@ -21,6 +22,12 @@ public final class OutboxSender: Service, Sendable {
         public var backoff = Backoff(base: .seconds(1), cap: .seconds(300), maxAttempts: 8)
         /// The slow poll behind LISTEN/NOTIFY wake-ups.
         public var pollInterval: Duration = .seconds(2)
+        /// Sends per second per business number, and per recipient (Meta's pair limit).
+        public var numberRate = SendPacer.Rate.businessNumber
+        public var recipientRate = SendPacer.Rate.recipient
+        /// A message that would wait longer than this for its pacing slot goes back to the outbox
+        /// instead of holding its lease.
+        public var maxPacingWait: Duration = .seconds(20)
 
         public init() {}
     }
@@ -44,6 +51,9 @@ public final class OutboxSender: Service, Sendable {
         self.listener = listener
         self.configuration = configuration
         self.logger = logger
+        pacer.withLock {
+            $0 = SendPacer(numberRate: configuration.numberRate, recipientRate: configuration.recipientRate)
+        }
     }
 
     public func run() async throws {
@@ -65,6 +75,7 @@ public final class OutboxSender: Service, Sendable {
     }
 
     private let signal = WakeSignal()
+    private let pacer = Mutex(SendPacer())
 
     func wake() { signal.fire() }
     func stop() { signal.finish() }
@@ -86,12 +97,38 @@ public final class OutboxSender: Service, Sendable {
             logger.error("claiming due messages failed", metadata: ["error": "\(error)"])
             return 0
         }
+        // One conversation's messages go out one after another, in the order they were queued;
+        // different recipients go out in parallel.
+        var queues: [String: [StoredMessage]] = [:]
+        var order: [String] = []
+        for message in batch {
+            let key = message.sessionID.uuidString + "/" + message.customerNumber
+            if queues[key] == nil { order.append(key) }
+            queues[key, default: []].append(message)
+        }
         await withTaskGroup(of: Void.self) { group in
-            for message in batch {
-                group.addTask { await self.deliver(message) }
+            for key in order {
+                let queue = queues[key] ?? []
+                group.addTask {
+                    for message in queue { await self.paceAndDeliver(message) }
+                }
             }
         }
+        pacer.withLock { $0.prune(now: .now) }
         return batch.count
+    }
+
+    func paceAndDeliver(_ message: StoredMessage) async {
+        let wait = pacer.withLock {
+            $0.reserve(number: message.sessionID.uuidString, recipient: message.customerNumber, now: .now)
+        }
+        if wait > configuration.maxPacingWait {
+            let due = Date().addingTimeInterval(Double(wait.components.seconds))
+            try? await messages.postpone(message, until: due)
+            return
+        }
+        if wait > .zero { try? await Task.sleep(for: wait) }
+        await deliver(message)
     }
 
     func deliver(_ message: StoredMessage) async {

@@ -286,3 +286,15 @@ extension MessageStore {
         }
     }
 }
+
+extension MessageStore {
+    /// Puts a claimed message back, due at `until`, without counting an attempt: pacing, not a
+    /// failure, held it back.
+    public func postpone(_ message: StoredMessage, until: Date) async throws {
+        try await pool.query(
+            """
+            UPDATE messages SET status = 'queued', next_attempt_at = \(until), attempts = greatest(attempts - 1, 0)
+            WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
+            """)
+    }
+}
