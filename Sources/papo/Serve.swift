@@ -37,7 +37,8 @@ struct Serve: AsyncParsableCommand {
         services.append(
             OutboxSender(
                 messages: messages, sessions: SessionStore(pool: database.pool), directory: directory,
-                router: ProviderRouter(), listener: listener, logger: logger))
+                router: ProviderRouter(), listener: listener,
+                media: MediaStore(pool: database.pool, directory: configuration.mediaDirectory), logger: logger))
         services.append(SandboxStatusPump(directory: directory, messages: messages, logger: logger))
 
         let plugins = PluginHost(
@@ -48,7 +49,7 @@ struct Serve: AsyncParsableCommand {
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
-                metaWebhook: configuration.metaWebhook, plugins: plugins))
+                metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

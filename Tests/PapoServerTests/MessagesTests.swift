@@ -275,6 +275,73 @@ extension MessagesTests {
     }
 }
 
+extension MessagesTests {
+    static func multipart(
+        _ fields: [String: String], file: Data, type: String, filename: String
+    ) -> (HTTPFields, ByteBuffer) {
+        let boundary = "papo-test-\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
+                    .utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return ([.contentType: "multipart/form-data; boundary=\(boundary)"], ByteBuffer(bytes: body))
+    }
+
+    @Test("an uploaded file is stored once by its SHA-256, uploaded to the provider once, and sent")
+    func mediaUpload() async throws {
+        let directory = DefaultProviderDirectory(sandboxConfiguration: .init(simulatesRead: false))
+        var configuration = OutboxSender.Configuration()
+        configuration.recipientRate = .init(perSecond: 100, burst: 100)
+        let sender = OutboxSender(
+            messages: MessageStore(pool: app.pool), sessions: SessionStore(pool: app.pool), directory: directory,
+            router: ProviderRouter(), listener: nil, media: MediaStore(pool: app.pool, directory: app.mediaDirectory),
+            configuration: configuration, logger: TestDatabase.logger)
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 2048))
+        try await app.run { client in
+            let tenant = try await client.createTenant("Mídia")
+            for caption in ["Fachada", "Fachada de novo"] {
+                var (headers, body) = Self.multipart(
+                    ["to": "5511933332222", "type": "image", "caption": caption], file: png, type: "image/png",
+                    filename: "fachada.png")
+                headers[.clientID] = tenant.clientID
+                headers[.authorization] = "Bearer \(tenant.key)"
+                let response = try await client.execute(
+                    uri: "/api/v1/messages/media", method: .post, headers: headers, body: body)
+                #expect(response.status == .accepted)
+            }
+            var (headers, body) = Self.multipart(
+                ["to": "5511933332222", "type": "image"], file: Data("GIF89a".utf8), type: "image/gif",
+                filename: "x.gif")
+            headers[.clientID] = tenant.clientID
+            headers[.authorization] = "Bearer \(tenant.key)"
+            let refused = try await client.execute(
+                uri: "/api/v1/messages/media", method: .post, headers: headers, body: body)
+            #expect(refused.status == .unprocessableContent)
+        }
+        let stored = try await app.pool.query("SELECT storage_path, size_bytes FROM media")
+        #expect(stored.count == 1)
+        let path = try #require(try stored.first?.decode("storage_path", as: String.self))
+        #expect(FileManager.default.contents(atPath: path) == png)
+
+        #expect(try await sender.drainOnce() == 2)
+        let sandbox = try #require(directory.allSandboxes.values.first)
+        #expect(sandbox.history().count == 2)
+        let ids = try await app.pool.query("SELECT provider_media_ids FROM media").first!
+            .decodeJSON("provider_media_ids", as: [String: JSONValue].self)
+        #expect(ids.count == 1)
+        #expect(ids.values.first?.stringValue?.hasPrefix("sandbox-media.") == true)
+        let statuses = try await app.pool.query("SELECT status FROM messages ORDER BY seq")
+        #expect(try statuses.map { try $0.decode("status", as: String.self) } == ["sent", "sent"])
+    }
+}
+
 /// A directory whose provider fails with scripted errors, then succeeds.
 final class ScriptedDirectory: ProviderDirectory, Sendable {
     let sandbox = SandboxProvider(configuration: .init(simulatesRead: false))

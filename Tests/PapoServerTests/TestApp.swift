@@ -25,9 +25,13 @@ struct TestApp {
     }
 
     let adminKey: String?
+    /// Uploaded media of this app's tests, in a folder of their own.
+    let mediaDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "papo-media-\(UUID().uuidString)")
 
     func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let router = PapoRouter.make(.init(pool: pool, migrator: migrator, adminKey: adminKey))
+        let router = PapoRouter.make(
+            .init(pool: pool, migrator: migrator, adminKey: adminKey, mediaDirectory: mediaDirectory))
         let app = Application(router: router, logger: TestDatabase.logger)
         return try await app.test(.router, body)
     }

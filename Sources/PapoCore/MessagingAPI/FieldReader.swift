@@ -47,17 +47,24 @@ struct FieldReader {
         }
     }
 
-    /// One of `url` or `media_id`, never both.
+    /// Exactly one of `url`, `media_id` (a provider's id) or `media_ref` (a file uploaded to Papo).
     mutating func mediaSource() -> OutboundMessage.MediaSource? {
         let url = string("url")
         let id = string("media_id")
-        switch (url, id) {
-        case (let url?, nil): return .link(url)
-        case (nil, let id?): return .id(id)
-        case (.some, .some):
-            errors.append(FieldError("url", "send either url or media_id, not both"))
-        case (nil, nil):
-            errors.append(FieldError("url", "is required (or media_id of an uploaded file)"))
+        let reference = string("media_ref")
+        switch (url, id, reference) {
+        case (let url?, nil, nil): return .link(url)
+        case (nil, let id?, nil): return .id(id)
+        case (nil, nil, let reference?):
+            guard reference.count == 64, reference.allSatisfy(\.isHexDigit) else {
+                errors.append(FieldError("media_ref", "must be the SHA-256 (hex) of a file uploaded to Papo"))
+                return nil
+            }
+            return .id(LocalMedia.prefix + reference.lowercased())
+        case (nil, nil, nil):
+            errors.append(FieldError("url", "is required (or media_id, or upload the file as multipart 'file')"))
+        default:
+            errors.append(FieldError("url", "send only one of url, media_id or an uploaded file"))
         }
         return nil
     }

@@ -63,11 +63,44 @@ extension SendRequest.Endpoint {
     var fields: [String] {
         switch self {
         case .text: ["text", "preview_url"]
-        case .media: ["type", "url", "media_id", "caption", "filename"]
+        case .media: ["type", "url", "media_id", "media_ref", "caption", "filename"]
         case .location: ["latitude", "longitude", "name", "address"]
-        case .audio: ["url", "media_id", "voice"]
+        case .audio: ["url", "media_id", "media_ref", "voice"]
         case .template: ["name", "language", "body_parameters"]
         case .interactive: ["body", "footer", "header", "buttons"]
+        }
+    }
+}
+
+/// Files uploaded to Papo travel inside a message as a media id with this prefix and their
+/// SHA-256; the sender uploads them to the provider (once) and swaps in the provider's id.
+public enum LocalMedia {
+    public static let prefix = "papo-media:"
+
+    /// The SHA-256 of a local file reference, or `nil` for a provider id or a link.
+    public static func reference(in source: OutboundMessage.MediaSource) -> String? {
+        guard case .id(let id) = source, id.hasPrefix(prefix) else { return nil }
+        return String(id.dropFirst(prefix.count))
+    }
+
+    /// The largest upload and the MIME types accepted per kind, from Meta's published limits.
+    public static func limits(for kind: OutboundMessage.MediaKind) -> (maxBytes: Int, mimeTypes: Set<String>) {
+        switch kind {
+        case .image: (5 << 20, ["image/jpeg", "image/png"])
+        case .video: (16 << 20, ["video/mp4", "video/3gpp"])
+        case .audio: (16 << 20, ["audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"])
+        case .sticker: (500 << 10, ["image/webp"])
+        case .document:
+            (
+                100 << 20,
+                [
+                    "text/plain", "application/pdf", "application/msword",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "application/vnd.ms-powerpoint",
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                ]
+            )
         }
     }
 }

@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 public import PapoPlugins
 public import PapoPostgres
@@ -15,12 +16,16 @@ public enum PapoRouter {
         public var metaWebhook: MetaWebhook?
         /// The loaded capability plugins, listed by `GET /api/v1/plugins`.
         public var plugins: PluginHost?
+        /// Where uploaded media is kept.
+        public var mediaDirectory: URL
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
-            metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil
+            metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
+            mediaDirectory: URL = URL(fileURLWithPath: ".papo/media")
         ) {
             self.plugins = plugins
+            self.mediaDirectory = mediaDirectory
             self.pool = pool
             self.migrator = migrator
             self.adminKey = adminKey
@@ -56,7 +61,10 @@ public enum PapoRouter {
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))
         TenantSettingsController(tenants: tenants).register(on: tenantAPI)
-        MessagesController(messages: messages, sessions: sessions).register(on: tenantAPI)
+        MessagesController(
+            messages: messages, sessions: sessions,
+            media: MediaStore(pool: dependencies.pool, directory: dependencies.mediaDirectory)
+        ).register(on: tenantAPI)
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
 
         routes.load(from: router)

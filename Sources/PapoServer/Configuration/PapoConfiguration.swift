@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 public import PapoProviders
 import PapoYAML
@@ -37,6 +37,11 @@ public struct PapoConfiguration: Sendable {
     public var metaWebhook: MetaWebhook? {
         guard let metaAppSecret, let metaVerifyToken else { return nil }
         return MetaWebhook(verifyToken: metaVerifyToken, appSecret: metaAppSecret)
+    }
+
+    /// Where uploaded media files are kept.
+    public var mediaDirectory: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("media")
     }
 
     /// The configured plugin folders that exist.

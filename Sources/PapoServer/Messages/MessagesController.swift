@@ -3,6 +3,7 @@ import Foundation
 public import HTTPTypes
 public import Hummingbird
 import Logging
+import NIOCore
 import PapoCore
 public import PapoStore
 
@@ -15,10 +16,15 @@ public import PapoStore
 public struct MessagesController: Sendable {
     let messages: MessageStore
     let sessions: SessionStore
+    let media: MediaStore
 
-    public init(messages: MessageStore, sessions: SessionStore) {
+    /// Uploads are read into memory up to this size; larger documents go by URL.
+    static let maxUploadBytes = 16 << 20
+
+    public init(messages: MessageStore, sessions: SessionStore, media: MediaStore) {
         self.messages = messages
         self.sessions = sessions
+        self.media = media
     }
 
     public func register(on group: RouterGroup<AppRequestContext>) {
@@ -47,7 +53,17 @@ public struct MessagesController: Sendable {
         var request = request
         let tenant = try context.requireTenant()
         let idempotencyKey = try Self.idempotencyKey(request)
-        let body = try await request.jsonObject(context: context)
+        let body: [String: JSONValue]
+        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+            guard endpoint == .media || endpoint == .audio else {
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported_media_type",
+                    message: "only /messages/media and /messages/audio accept file uploads")
+            }
+            body = try await upload(endpoint, request: &request, contentType: type, tenantID: tenant.id)
+        } else {
+            body = try await request.jsonObject(context: context)
+        }
         let parsed: SendRequest
         switch SendRequest.parse(body, endpoint: endpoint) {
         case .success(let value): parsed = value
@@ -81,6 +97,54 @@ public struct MessagesController: Sendable {
                     "Idempotency-Key was already used with a different body (message \(message.id.uuidString.lowercased()))"
             )
         }
+    }
+
+    /// Stores the uploaded `file` part and turns the other parts into the JSON body fields.
+    private func upload(
+        _ endpoint: SendRequest.Endpoint, request: inout Request, contentType: String, tenantID: UUID
+    ) async throws -> [String: JSONValue] {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: Self.maxUploadBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(
+                .contentTooLarge, code: "payload_too_large",
+                message: "uploads are limited to \(Self.maxUploadBytes >> 20) MiB; send larger documents by url")
+        }
+        var parts = FormDataParser.parse(Data(buffer.readableBytesView), contentType: contentType)
+        guard let file = parts.removeValue(forKey: "file") else {
+            throw APIError.validation(
+                ValidationError([FieldError("file", "is required: the media file as a form part")]))
+        }
+        var body: [String: JSONValue] = [:]
+        for (name, part) in parts {
+            body[name] = name == "voice" ? .bool(part.text == "true" || part.text == "1") : .string(part.text)
+        }
+        let kind: OutboundMessage.MediaKind =
+            endpoint == .audio
+            ? .audio : (body["type"]?.stringValue).flatMap(OutboundMessage.MediaKind.init) ?? .document
+        let mime =
+            (file.contentType ?? "").split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
+        let limits = LocalMedia.limits(for: kind)
+        var errors: [FieldError] = []
+        if !limits.mimeTypes.contains(mime) {
+            errors.append(
+                FieldError(
+                    "file",
+                    "\(kind.rawValue) must be one of \(limits.mimeTypes.sorted().joined(separator: ", ")), got '\(mime)'"
+                ))
+        }
+        if file.data.count > limits.maxBytes {
+            errors.append(FieldError("file", "\(kind.rawValue) files are limited to \(limits.maxBytes >> 10) KiB"))
+        }
+        if file.data.isEmpty { errors.append(FieldError("file", "is empty")) }
+        if !errors.isEmpty { throw APIError.validation(ValidationError(errors)) }
+        let record = try await media.store(tenantID: tenantID, data: file.data, mimeType: mime, filename: file.filename)
+        body["media_ref"] = .string(record.sha256)
+        if kind == .document, body["filename"] == nil, let name = file.filename { body["filename"] = .string(name) }
+        return body
     }
 
     private static func idempotencyKey(_ request: Request) throws -> String? {

@@ -37,13 +37,15 @@ public final class OutboxSender: Service, Sendable {
     let directory: any ProviderDirectory
     let router: ProviderRouter
     let listener: PostgresListener?
+    let media: MediaStore?
     let configuration: Configuration
     let logger: Logger
 
     public init(
         messages: MessageStore, sessions: SessionStore, directory: any ProviderDirectory, router: ProviderRouter,
-        listener: PostgresListener?, configuration: Configuration = .init(), logger: Logger
+        listener: PostgresListener?, media: MediaStore? = nil, configuration: Configuration = .init(), logger: Logger
     ) {
+        self.media = media
         self.messages = messages
         self.sessions = sessions
         self.directory = directory
@@ -148,8 +150,9 @@ public final class OutboxSender: Service, Sendable {
                 return
             }
             let provider = try await directory.provider(for: session)
+            let outbound = try await resolvingLocalMedia(request.message, session: session, provider: provider)
             let delivery = try await router.send(
-                request.message, to: request.recipient, session: session.id.uuidString, preferred: provider)
+                outbound, to: request.recipient, session: session.id.uuidString, preferred: provider)
             try await messages.markSent(
                 message, provider: delivery.provider, providerMessageID: delivery.providerMessageID)
             logger.debug("message sent", metadata: ["provider": "\(delivery.provider.rawValue)"])
@@ -162,6 +165,34 @@ public final class OutboxSender: Service, Sendable {
                 for: message,
                 logger: logger)
         }
+    }
+
+    /// Swaps a file uploaded to Papo for the provider's media id, uploading it the first time.
+    func resolvingLocalMedia(
+        _ message: OutboundMessage, session: SessionRecord, provider: any WhatsAppProvider
+    ) async throws -> OutboundMessage {
+        guard case .media(var content) = message.content, let sha = LocalMedia.reference(in: content.source) else {
+            return message
+        }
+        guard let media, let record = try await media.media(tenantID: session.tenantID, sha256: sha) else {
+            throw ProviderError(
+                .permanent, code: "media_missing", message: "the uploaded file \(sha) is no longer stored",
+                provider: provider.kind)
+        }
+        // Provider media ids belong to one number (Meta) or gateway, hence the session in the key.
+        let key = provider.kind.rawValue + ":" + session.id.uuidString.lowercased()
+        let id: String
+        if let known = record.providerMediaIDs[key]?.stringValue {
+            id = known
+        } else {
+            let data = try Data(contentsOf: URL(fileURLWithPath: record.storagePath))
+            id = try await provider.uploadMedia(data, mimeType: record.mimeType, filename: record.filename ?? sha)
+            try await media.setProviderMediaID(tenantID: session.tenantID, sha256: sha, key: key, id: id)
+        }
+        content.source = .id(id)
+        var resolved = message
+        resolved.content = .media(content)
+        return resolved
     }
 
     private func record(_ error: ProviderError, for message: StoredMessage, logger: Logger) async {

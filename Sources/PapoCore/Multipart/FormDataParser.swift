@@ -1,6 +1,6 @@
 public import Foundation
 
-/// One part of a `multipart/form-data` body a fake received.
+/// One part of a `multipart/form-data` body.
 public struct FormPart: Sendable, Equatable {
     /// The `filename` of a file part.
     public var filename: String?
@@ -13,9 +13,10 @@ public struct FormPart: Sendable, Equatable {
     public var text: String { String(decoding: data, as: UTF8.self) }
 }
 
-/// A minimal `multipart/form-data` reader, enough to check what a client uploaded.
-enum FormDataParser {
-    static func parse(_ body: Data, contentType: String) -> [String: FormPart] {
+/// A `multipart/form-data` reader: media uploads to the messages API, and the test fakes
+/// checking what a client uploaded. Parts are keyed by name (a repeated name keeps the last).
+public enum FormDataParser {
+    public static func parse(_ body: Data, contentType: String) -> [String: FormPart] {
         guard let boundary = parameter("boundary", in: contentType) else { return [:] }
         let delimiter = Data("--\(boundary)".utf8)
         let headerEnd = Data("\r\n\r\n".utf8)
@@ -51,7 +52,7 @@ enum FormDataParser {
     }
 
     /// `key=value` or `key="value"` from a header value's `;`-separated parameters.
-    private static func parameter(_ key: String, in header: String) -> String? {
+    public static func parameter(_ key: String, in header: String) -> String? {
         for piece in header.split(separator: ";") {
             let pair = piece.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == key else { continue }
