@@ -110,8 +110,9 @@ let package = Package(
         .target(
             name: "PapoEngine",
             dependencies: [
-                "PapoYAML",
+                "PapoYAML", "PapoCore", "PapoPostgres", "PapoStore", "PapoLLM", "PapoPlugins",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -151,7 +152,11 @@ let package = Package(
         .testTarget(name: "PapoCoreTests", dependencies: ["PapoCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PapoYAMLTests", dependencies: ["PapoYAML"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PapoEngineTests", dependencies: ["PapoEngine", "PapoYAML"], swiftSettings: swiftSettings),
+            name: "PapoEngineTests",
+            dependencies: [
+                "PapoEngine", "PapoYAML", "PapoCore", "PapoPostgres", "PapoStore", "PapoLLM", "PapoPlugins", "PapoTestKit",
+                "PapoHTTP", .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: swiftSettings),
         .testTarget(
             name: "PapoHTTPTests",
             dependencies: [
