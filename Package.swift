@@ -154,7 +154,8 @@ let package = Package(
         .testTarget(
             name: "PapoEngineTests",
             dependencies: [
-                "PapoEngine", "PapoYAML", "PapoCore", "PapoPostgres", "PapoStore", "PapoLLM", "PapoPlugins", "PapoTestKit",
+                "PapoEngine", "PapoYAML", "PapoCore", "PapoPostgres", "PapoStore", "PapoLLM", "PapoPlugins",
+                "PapoTestKit",
                 "PapoHTTP", .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,8 +1,6 @@
 public import Foundation
 import Hummingbird
-public import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// A fake OpenAI-compatible chat-completions server on 127.0.0.1 with an ephemeral port, for
@@ -54,65 +52,23 @@ public final class FakeLLMServer: Sendable {
     private struct State {
         var replies: [Reply] = []
         var requests: [RecordedRequest] = []
-        var services: ServiceGroup?
-        var task: Task<Void, any Error>?
         var served = 0
     }
 
-    struct StartFailure: Error, CustomStringConvertible {
-        var description: String { "FakeLLMServer did not report a bound port" }
-    }
-
     private let state = Mutex(State())
-    private let logger: Logger
+    private let server = LoopbackServer(name: "llm")
 
     /// Creates a stopped server.
-    public init(logger: Logger? = nil) {
-        var fallback = Logger(label: "papo-fake-llm")
-        fallback.logLevel = .warning
-        self.logger = logger ?? fallback
-    }
+    public init() {}
 
     /// Starts listening and returns the root URL (`http://127.0.0.1:PORT`, no trailing slash).
     public func start() async throws -> URL {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let services = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task {
-            defer { portContinuation.finish() }
-            try await services.run()
-        }
-        state.withLock {
-            $0.services = services
-            $0.task = task
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0, let url = URL(string: "http://127.0.0.1:\(port)") else {
-            await stop()
-            throw StartFailure()
-        }
-        return url
+        try await server.start(router: makeRouter())
     }
 
     /// Stops the server after in-flight requests finish. Idempotent.
     public func stop() async {
-        let (services, task) = state.withLock { state in
-            defer {
-                state.services = nil
-                state.task = nil
-            }
-            return (state.services, state.task)
-        }
-        await services?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        await server.stop()
     }
 
     /// Appends replies to the queue; each request takes the oldest.
