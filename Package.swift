@@ -129,7 +129,8 @@ let package = Package(
         .executableTarget(
             name: "papo",
             dependencies: [
-                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine", "PapoProviders", "PapoPlugins",
+                "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine", "PapoProviders", "PapoPlugins", "PapoCore",
+                "PapoHTTP", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,7 +9,9 @@ struct Papo: AsyncParsableCommand {
         commandName: "papo",
         abstract: "A multi-tenant WhatsApp conversation engine.",
         version: PapoVersion.current,
-        subcommands: [Serve.self, Migrate.self, Tenants.self, Agents.self, Plugins.self, PluginHostCommand.self],
+        subcommands: [
+            Serve.self, Migrate.self, Tenants.self, Agents.self, Plugins.self, PluginHostCommand.self, Bench.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
