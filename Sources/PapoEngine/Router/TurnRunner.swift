@@ -1,0 +1,137 @@
+public import Foundation
+public import Logging
+import PapoCore
+public import PapoLLM
+public import PapoPlugins
+public import PapoStore
+
+/// Runs one claimed turn from the customer's new messages to queued replies: routing, the
+/// handoff and finish keywords, the context window, the model with its tools (or the offline
+/// answers when the model is unavailable), reply splitting, and the one transaction that
+/// queues the replies and marks the messages answered.
+public struct TurnRunner: Sendable {
+    /// Settings that are not the template's.
+    public struct Configuration: Sendable {
+        /// The model name recorded for failed calls of templates that name none.
+        public var defaultModel: String
+        /// Claims of one turn (after crashes or errors) before it is answered offline, so a
+        /// message that breaks the model path cannot block the conversation forever.
+        public var maxTurnAttempts: Int
+        /// Context-length errors retried with a window half the size each time.
+        public var contextTrims: Int
+
+        public init(defaultModel: String = "default", maxTurnAttempts: Int = 3, contextTrims: Int = 2) {
+            self.defaultModel = defaultModel
+            self.maxTurnAttempts = maxTurnAttempts
+            self.contextTrims = contextTrims
+        }
+    }
+
+    /// What a turn did.
+    public enum Kind: String, Sendable, Hashable {
+        /// The model answered.
+        case answered
+        /// The offline section answered (model unavailable, timed out or not configured).
+        case offline
+        /// Moved to a human (keyword or the model's handoff tool).
+        case handedOff
+        /// Closed by a finish keyword.
+        case finished
+        /// Nothing answered: no new messages, the bot is not in charge, or an operator took
+        /// over while the turn ran.
+        case skipped
+    }
+
+    /// The outcome of ``run(_:)``.
+    public struct Report: Sendable, Equatable {
+        public var kind: Kind
+        public var replies: [String]
+        public var agentID: UUID?
+        public var templateID: String?
+        /// Whether messages that arrived during the turn left the conversation due again.
+        public var leftDue: Bool
+    }
+
+    let store: ConversationStore
+    let router: ConversationRouter
+    let llm: (any LLMClient)?
+    let plugins: PluginHost?
+    let configuration: Configuration
+    let logger: Logger
+
+    /// Creates a runner; without `llm` every turn is answered from the offline section.
+    public init(
+        store: ConversationStore, router: ConversationRouter, llm: (any LLMClient)?, plugins: PluginHost?,
+        configuration: Configuration = Configuration(), logger: Logger
+    ) {
+        self.store = store
+        self.router = router
+        self.llm = llm
+        self.plugins = plugins
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs `turn` and completes it.
+    ///
+    /// - Throws: database errors (the worker releases the turn for a retry) and
+    ///   `TurnLeaseLostError` when another worker took the conversation over; model failures
+    ///   never escape, they become offline answers.
+    @discardableResult
+    public func run(_ turn: ClaimedTurn) async throws -> Report {
+        let conversation = turn.conversation
+        var completion = TurnCompletion(
+            tenantID: conversation.tenantID, conversationID: conversation.id, worker: turn.worker,
+            answeredThroughSeq: nil, replies: [])
+        let unanswered = conversation.state == .bot ? try await store.unansweredMessages(conversation) : []
+        guard let newest = unanswered.last else {
+            let outcome = try await store.completeTurn(completion)
+            return Report(kind: .skipped, replies: [], leftDue: outcome.leftDue)
+        }
+        completion.answeredThroughSeq = newest.seq
+        let texts = unanswered.map(\.text)
+        let agents = try await store.activeAgents(tenantID: conversation.tenantID)
+        guard let selection = router.selectAgent(for: conversation, agents: agents, text: texts.joined(separator: "\n"))
+        else {
+            logger.error("no agent or default template for a conversation; its messages stay unanswered by the bot")
+            let outcome = try await store.completeTurn(completion)
+            return Report(kind: .skipped, replies: [], leftDue: outcome.leftDue)
+        }
+        let template = selection.template
+        completion.agentID = selection.agent?.id
+        completion.assignAgentID = selection.assigns ? selection.agent?.id : nil
+        completion.idleExpiry = template.context.idleExpiry.duration
+        var kind = Kind.answered
+        var text = ""
+        switch router.decide(template: template, texts: texts) {
+        case .handoff:
+            kind = .handedOff
+            text = template.handoff.message
+            completion.newState = .human
+            completion.handoffReason = "keyword"
+        case .finish:
+            kind = .finished
+            text = template.finish.message ?? ""
+            completion.newState = .closed
+        case .answer:
+            let answer = try await think(turn, selection: selection, texts: texts)
+            completion.usage = answer.usage
+            if let reason = answer.handoffReason {
+                kind = .handedOff
+                text = template.handoff.message
+                completion.newState = .human
+                completion.handoffReason = reason.isEmpty ? "model" : reason
+            } else {
+                kind = answer.offline ? .offline : .answered
+                text = answer.text
+            }
+        }
+        completion.replies = ReplySplitter.split(text, style: template.reply)
+        let outcome = try await store.completeTurn(completion)
+        // Fewer rows than parts means an operator took over mid-turn and the store dropped them.
+        let superseded = outcome.replyIDs.count != completion.replies.count
+        return Report(
+            kind: superseded ? .skipped : kind, replies: superseded ? [] : completion.replies,
+            agentID: selection.agent?.id, templateID: template.id, leftDue: outcome.leftDue)
+    }
+}

@@ -1,0 +1,185 @@
+public import Foundation
+import PapoCore
+import PapoPostgres
+
+/// A turn that no longer holds its lease tried to write; nothing was written.
+public struct TurnLeaseLostError: Error, Sendable, CustomStringConvertible {
+    public var conversationID: UUID
+    public var worker: String
+
+    public init(conversationID: UUID, worker: String) {
+        self.conversationID = conversationID
+        self.worker = worker
+    }
+
+    public var description: String {
+        "turn lease on conversation \(conversationID) is no longer held by \(worker)"
+    }
+}
+
+extension ConversationStore {
+    /// The newest `maxMessages` messages of a conversation, oldest first, in reading order.
+    ///
+    /// Reading order places each inbound message at the moment it was answered, just before
+    /// the replies of that turn (which share the transaction's timestamp), and unanswered ones
+    /// last. Arrival order would put a message that came in during a turn before that turn's
+    /// reply, and the model would take it as already answered.
+    ///
+    /// Tool calls and their results are not stored as messages (they live in memory for the
+    /// turn that made them), so a window of stored messages can never split a call from its
+    /// result.
+    public func loadWindow(_ conversation: Conversation, maxMessages: Int) async throws -> [ConversationMessage] {
+        let rows = try await pool.query(
+            """
+            SELECT \(fragment: ConversationMessage.columns) FROM messages
+            WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
+              AND NOT (direction = 'outbound' AND status = 'failed')
+            ORDER BY CASE WHEN direction = 'inbound' THEN COALESCE(answered_at, 'infinity') ELSE created_at END DESC,
+                     direction = 'outbound' DESC, seq DESC
+            LIMIT \(max(0, maxMessages))
+            """)
+        return try rows.map(ConversationMessage.init(row:)).reversed()
+    }
+
+    /// The inbound messages no turn has answered yet, oldest first: what this turn answers.
+    public func unansweredMessages(_ conversation: Conversation) async throws -> [ConversationMessage] {
+        try await pool.query(
+            """
+            SELECT \(fragment: ConversationMessage.columns) FROM messages
+            WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
+              AND direction = 'inbound' AND answered_at IS NULL
+            ORDER BY seq
+            """
+        ).map(ConversationMessage.init(row:))
+    }
+
+    /// Whether the bot has ever written in this conversation (the offline greeting is for
+    /// first contact only).
+    public func hasBotReplies(_ conversation: Conversation) async throws -> Bool {
+        try await pool.query(
+            """
+            SELECT 1 FROM messages
+            WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id) AND author = 'bot'
+            LIMIT 1
+            """
+        ).first != nil
+    }
+
+    /// Writes a finished turn in one transaction: the replies as queued outbound messages
+    /// (author `bot`, due now, in the messages API's text form so the outbox sender delivers
+    /// them), the consumed inbound messages marked answered, usage rows, the state change and
+    /// the lease released. Messages that arrived during the turn are still unanswered, so the
+    /// conversation stays due for the next turn; otherwise `pending_turn_at` is cleared.
+    ///
+    /// When the conversation left `bot` during the turn (an operator paused it or took over),
+    /// the replies and state change are dropped; the lease is still released.
+    ///
+    /// - Throws: ``TurnLeaseLostError`` when `worker` no longer holds the lease; nothing is
+    ///   written then, so a turn retried elsewhere never produces a second set of replies.
+    @discardableResult
+    public func completeTurn(_ completion: TurnCompletion) async throws -> TurnOutcome {
+        let idleSeconds = completion.idleExpiry.map(Self.seconds)
+        return try await pool.withTransaction { connection in
+            let held = try connection.query(
+                """
+                SELECT state FROM ai_conversations
+                WHERE tenant_id = \(completion.tenantID) AND id = \(completion.conversationID)
+                  AND locked_by = \(completion.worker)
+                FOR UPDATE
+                """
+            ).first
+            guard let held else {
+                throw TurnLeaseLostError(conversationID: completion.conversationID, worker: completion.worker)
+            }
+            // An operator who paused the bot or took over while the model was thinking wins:
+            // the turn's replies and state change are dropped rather than talk over a human.
+            let superseded = try held.decode("state", as: String.self) != ConversationState.bot.rawValue
+            var completion = completion
+            if superseded {
+                completion.replies = []
+                completion.newState = nil
+            }
+            var replyIDs: [UUID] = []
+            for (index, text) in completion.replies.enumerated() {
+                let content: JSONValue = ["endpoint": "text", "text": .string(text)]
+                // Parts share now(); a millisecond apart keeps the sender's due order equal to
+                // the reading order.
+                let row = try connection.query(
+                    """
+                    INSERT INTO messages (tenant_id, session_id, conversation_id, direction, provider, customer_number,
+                                          type, content, status, author, next_attempt_at, queued_at)
+                    SELECT c.tenant_id, c.session_id, c.id, 'outbound', s.provider, c.customer_number, 'text',
+                           \(PostgresJSON(content)), 'queued', 'bot',
+                           now() + make_interval(secs => \(Double(index) / 1000)), now()
+                    FROM ai_conversations c
+                    JOIN whatsapp_sessions s ON s.tenant_id = c.tenant_id AND s.id = c.session_id
+                    WHERE c.tenant_id = \(completion.tenantID) AND c.id = \(completion.conversationID)
+                    RETURNING id
+                    """
+                ).first!
+                replyIDs.append(try row.decode("id"))
+            }
+            if let upto = completion.answeredThroughSeq {
+                try connection.query(
+                    """
+                    UPDATE messages SET answered_at = now()
+                    WHERE tenant_id = \(completion.tenantID) AND conversation_id = \(completion.conversationID)
+                      AND direction = 'inbound' AND answered_at IS NULL AND seq <= \(upto)
+                    """)
+            }
+            let waiting =
+                try connection.query(
+                    """
+                    SELECT 1 FROM messages
+                    WHERE tenant_id = \(completion.tenantID) AND conversation_id = \(completion.conversationID)
+                      AND direction = 'inbound' AND answered_at IS NULL
+                    LIMIT 1
+                    """
+                ).first != nil
+            let leavesBot = completion.newState.map { $0 != .bot } ?? false
+            let leftDue = waiting && !leavesBot
+            let updated = try connection.query(
+                """
+                UPDATE ai_conversations SET locked_by = NULL, locked_until = NULL, turn_attempts = 0,
+                       state = COALESCE(\(completion.newState?.rawValue)::text, state),
+                       agent_id = COALESCE(\(completion.assignAgentID)::uuid, agent_id),
+                       expires_at = CASE WHEN \(idleSeconds)::float8 IS NULL THEN expires_at
+                                         ELSE now() + make_interval(secs => \(idleSeconds)::float8) END,
+                       pending_turn_at = CASE WHEN \(leftDue) THEN COALESCE(pending_turn_at, now()) ELSE NULL END
+                WHERE tenant_id = \(completion.tenantID) AND id = \(completion.conversationID)
+                RETURNING agent_id
+                """
+            ).first!
+            let agentID = try completion.agentID ?? updated.decode("agent_id", as: UUID?.self)
+            for usage in completion.usage {
+                try connection.query(
+                    """
+                    INSERT INTO ai_usage (tenant_id, conversation_id, agent_id, model, prompt_tokens, completion_tokens,
+                                          total_tokens, latency_ms, cost, status, error)
+                    VALUES (\(completion.tenantID), \(completion.conversationID), \(agentID), \(usage.model),
+                            \(usage.promptTokens), \(usage.completionTokens), \(usage.totalTokens),
+                            \(usage.latencyMilliseconds), \(usage.cost), \(usage.error == nil ? "ok" : "error"),
+                            \(usage.error))
+                    """)
+            }
+            if completion.newState == .human {
+                let payload: JSONValue = [
+                    "conversation_id": .string(completion.conversationID.uuidString),
+                    "reason": completion.handoffReason.map(JSONValue.string) ?? .null,
+                ]
+                try connection.query(
+                    """
+                    INSERT INTO events (tenant_id, type, payload)
+                    VALUES (\(completion.tenantID), 'conversation.handoff', \(PostgresJSON(payload)))
+                    """)
+            }
+            if !replyIDs.isEmpty {
+                try connection.query("SELECT pg_notify(\(Self.outboxChannel), '')")
+            }
+            if leftDue {
+                try connection.query("SELECT pg_notify(\(Self.turnsChannel), \(completion.conversationID.uuidString))")
+            }
+            return TurnOutcome(replyIDs: replyIDs, leftDue: leftDue)
+        }
+    }
+}
