@@ -130,7 +130,7 @@ let package = Package(
             name: "papo",
             dependencies: [
                 "PapoServer", "PapoPostgres", "PapoStore", "PapoEngine", "PapoProviders", "PapoPlugins", "PapoCore",
-                "PapoHTTP", .product(name: "NIOCore", package: "swift-nio"),
+                "PapoHTTP", "PapoLLM", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

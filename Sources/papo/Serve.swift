@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import PapoEngine
+import PapoHTTP
+import PapoLLM
 import PapoPlugins
 import PapoPostgres
 import PapoProviders
@@ -46,6 +49,10 @@ struct Serve: AsyncParsableCommand {
                 directories: configuration.pluginDirectories(), files: configuration.bundledPluginFiles()),
             storage: PostgresPluginStorage(pool: database.pool), logger: logger)
         defer { plugins.shutdown() }
+        services.append(
+            try makeTurnWorker(
+                configuration: configuration, environment: environment, database: database, plugins: plugins,
+                listener: listener, logger: logger, services: &services))
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
@@ -66,5 +73,47 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger)
         try await app.runService()
+    }
+}
+
+extension Serve {
+    /// The conversation engine: templates (reloaded as files change), the router, the LLM client
+    /// when `PAPO_LLM_BASE_URL` is set (without it turns get the templates' offline answers) and
+    /// the worker that runs due turns.
+    func makeTurnWorker(
+        configuration: PapoConfiguration, environment: [String: String], database: DatabaseBootstrap,
+        plugins: PluginHost, listener: PostgresListener, logger: Logger, services: inout [any Service]
+    ) throws -> TurnWorker {
+        let agents =
+            ResourceLocator.locate(configuration.agentsDirectory)
+            ?? URL(fileURLWithPath: configuration.agentsDirectory)
+        let library = AgentTemplateLibrary(directory: agents, logger: logger)
+        let changes = library.reload()
+        logger.info("agent templates loaded", metadata: ["templates": "\(library.templates.map(\.id).sorted())"])
+        for error in changes.newErrors { logger.error("agent template problem: \(error)") }
+        services.append(TemplateWatcher(library: library))
+        var llm: (any LLMClient)?
+        if let baseURL = configuration.llmBaseURL {
+            let endpoint = LLMEndpoint(
+                baseURL: baseURL, apiKey: configuration.llmAPIKey, model: configuration.llmModel ?? "gpt-4o-mini")
+            llm = OpenAICompatibleClient(endpoint: endpoint, httpClient: HTTPClient(logger: logger), logger: logger)
+        } else {
+            logger.notice("no PAPO_LLM_BASE_URL: agents answer from their templates' offline answers")
+        }
+        let store = ConversationStore(pool: database.pool)
+        let router = ConversationRouter(library: library, defaultTemplateID: environment["PAPO_DEFAULT_AGENT"])
+        let runner = TurnRunner(store: store, router: router, llm: llm, plugins: plugins, logger: logger)
+        return TurnWorker(store: store, runner: runner, listener: listener, logger: logger)
+    }
+}
+
+/// Reloads agent templates when their files change, until shutdown.
+struct TemplateWatcher: Service {
+    let library: AgentTemplateLibrary
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await library.watch()
+        }
     }
 }

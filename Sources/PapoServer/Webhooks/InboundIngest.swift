@@ -9,6 +9,11 @@ import PapoStore
 struct InboundIngest: Sendable {
     let messages: MessageStore
     let sessions: SessionStore
+    /// Customer messages open or extend a conversation and schedule its turn after this pause,
+    /// so a burst of messages is answered once.
+    var debounce: Duration = .seconds(3)
+
+    var conversations: ConversationStore { ConversationStore(pool: messages.pool) }
 
     func ingest(
         _ events: [InboundEvent], provider: ProviderKind, logger: Logger,
@@ -26,13 +31,12 @@ struct InboundIngest: Sendable {
                     providerMessageID: message.providerMessageID,
                     customerNumber: message.phoneNumber?.digits ?? message.from, kind: message.kind,
                     content: message.content, replyTo: message.replyTo, receivedAt: message.timestamp)
-                let isNew: Bool
                 if case .operatorMessage = event {
-                    isNew = try await messages.recordOperatorMessage(record)
+                    // A human answered from the business phone: record it and pause the bot.
+                    try await conversations.recordOperatorMessage(record, pause: true)
                 } else {
-                    isNew = try await messages.recordInbound(record)
+                    try await conversations.recordInbound(record, customerName: message.contactName, debounce: debounce)
                 }
-                if !isNew { logger.debug("duplicate provider message ignored") }
             case .status(let update):
                 guard let (tenantID, _) = try await target(update.sessionKey) else { continue }
                 try await messages.applyStatus(
