@@ -26,6 +26,17 @@ struct Serve: AsyncParsableCommand {
             configuration.adminKey = key
             logger.notice("embedded defaults: the admin key is in \(path)")
         }
+        if configuration.encryptionKey == nil, configuration.usesEmbeddedDatabase {
+            let (key, path) = try EmbeddedSecrets.encryptionKey(dataDirectory: configuration.dataDirectory)
+            configuration.encryptionKey = key
+            logger.notice("embedded defaults: the encryption key is in \(path)")
+        }
+        let secretBox: SecretBox?
+        do {
+            secretBox = try configuration.encryptionKey.map { try SecretBox(configuration: $0) }
+        } catch {
+            throw ValidationError("PAPO_ENCRYPTION_KEY: \(error)")
+        }
         let database = try await DatabaseBootstrap.open(configuration, environment: environment, logger: logger)
         var services: [any Service] = []
         if let cluster = database.startedCluster {
@@ -56,7 +67,8 @@ struct Serve: AsyncParsableCommand {
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
-                metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory))
+                metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory,
+                secretBox: secretBox))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

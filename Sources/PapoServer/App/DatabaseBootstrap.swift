@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import PapoCore
 public import PapoPostgres
+import PapoStore
 public import ServiceLifecycle
 
 /// Opens the database the configuration names — or starts the private local cluster — and
@@ -70,7 +71,18 @@ public struct LocalClusterService: Service {
 public enum EmbeddedSecrets {
     /// Reads `<data>/admin.key`, creating it with a fresh random key the first time.
     public static func adminKey(dataDirectory: String) throws -> (key: String, path: String) {
-        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("admin.key").path
+        try secret(file: "admin.key", dataDirectory: dataDirectory) { "papo_admin_" + SecretToken.random(length: 40) }
+    }
+
+    /// Reads `<data>/encryption.key` (a `PAPO_ENCRYPTION_KEY` value), creating it the first time.
+    public static func encryptionKey(dataDirectory: String) throws -> (key: String, path: String) {
+        try secret(file: "encryption.key", dataDirectory: dataDirectory) { "k1:" + SecretBox.generateKey() }
+    }
+
+    private static func secret(
+        file: String, dataDirectory: String, generate: () -> String
+    ) throws -> (key: String, path: String) {
+        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(file).path
         if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
             in: .whitespacesAndNewlines),
             !existing.isEmpty
@@ -78,11 +90,11 @@ public enum EmbeddedSecrets {
             return (existing, path)
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let key = "papo_admin_" + SecretToken.random(length: 40)
+        let value = generate()
         guard
             FileManager.default.createFile(
-                atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                atPath: path, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError("cannot write \(path)") }
-        return (key, path)
+        return (value, path)
     }
 }

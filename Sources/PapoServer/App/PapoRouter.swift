@@ -3,7 +3,7 @@ public import Hummingbird
 public import PapoPlugins
 public import PapoPostgres
 public import PapoProviders
-import PapoStore
+public import PapoStore
 
 /// Builds the HTTP surface: middleware in the order requests meet it, then every route.
 public enum PapoRouter {
@@ -18,12 +18,15 @@ public enum PapoRouter {
         public var plugins: PluginHost?
         /// Where uploaded media is kept.
         public var mediaDirectory: URL
+        /// Encrypts stored secrets; without it the tenant-signed webhooks are off.
+        public var secretBox: SecretBox?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
-            mediaDirectory: URL = URL(fileURLWithPath: ".papo/media")
+            mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil
         ) {
+            self.secretBox = secretBox
             self.plugins = plugins
             self.mediaDirectory = mediaDirectory
             self.pool = pool
@@ -57,6 +60,9 @@ public enum PapoRouter {
         let webhooks = router.group("/api/v1")
         MetaWebhookController(webhook: dependencies.metaWebhook, messages: messages).register(on: webhooks)
         BaileysWebhookController(sessions: sessions, messages: messages).register(on: webhooks)
+        let tenantWebhooks = TenantWebhooksController(
+            tenants: tenants, messages: messages, sessions: sessions, box: dependencies.secretBox)
+        tenantWebhooks.registerWebhooks(on: webhooks)
 
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))
@@ -66,6 +72,7 @@ public enum PapoRouter {
             media: MediaStore(pool: dependencies.pool, directory: dependencies.mediaDirectory)
         ).register(on: tenantAPI)
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
+        tenantWebhooks.registerSecretRoute(on: tenantAPI)
 
         routes.load(from: router)
         return router

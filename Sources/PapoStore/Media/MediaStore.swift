@@ -17,7 +17,7 @@ public struct MediaRecord: Sendable, Equatable {
 
     init(row: PostgresRow) throws {
         tenantID = try row.decode("tenant_id")
-        sha256 = try row.decode("sha256", as: Data.self).map { String(format: "%02x", $0) }.joined()
+        sha256 = try row.decode("sha256", as: Data.self).hexString
         mimeType = try row.decode("mime_type")
         sizeBytes = try row.decode("size_bytes")
         filename = try row.decode("filename")
@@ -39,7 +39,7 @@ public struct MediaStore: Sendable {
     /// Stores the bytes (once per tenant and content) and returns the record.
     public func store(tenantID: UUID, data: Data, mimeType: String, filename: String?) async throws -> MediaRecord {
         let digest = Data(SHA256.hash(data: data))
-        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        let hex = digest.hexString
         let folder = directory.appendingPathComponent(tenantID.uuidString.lowercased())
         let path = folder.appendingPathComponent(hex)
         if !FileManager.default.fileExists(atPath: path.path) {
@@ -62,7 +62,7 @@ public struct MediaStore: Sendable {
 
     /// One tenant's file by its hex SHA-256.
     public func media(tenantID: UUID, sha256 hex: String) async throws -> MediaRecord? {
-        guard let digest = Self.bytes(hex: hex) else { return nil }
+        guard hex.count == 64, let digest = Data(hex: hex) else { return nil }
         return try await pool.query(
             """
             SELECT tenant_id, sha256, mime_type, size_bytes, filename, storage_path, provider_media_ids
@@ -73,24 +73,11 @@ public struct MediaStore: Sendable {
 
     /// Remembers the id a provider gave the file.
     public func setProviderMediaID(tenantID: UUID, sha256 hex: String, key: String, id: String) async throws {
-        guard let digest = Self.bytes(hex: hex) else { return }
+        guard hex.count == 64, let digest = Data(hex: hex) else { return }
         try await pool.query(
             """
             UPDATE media SET provider_media_ids = provider_media_ids || jsonb_build_object(\(key)::text, \(id)::text)
             WHERE tenant_id = \(tenantID) AND sha256 = \(digest)
             """)
-    }
-
-    static func bytes(hex: String) -> Data? {
-        guard hex.count == 64 else { return nil }
-        var data = Data(capacity: 32)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            data.append(byte)
-            index = next
-        }
-        return data
     }
 }
