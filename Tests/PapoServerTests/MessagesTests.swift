@@ -342,6 +342,54 @@ extension MessagesTests {
     }
 }
 
+extension MessagesTests {
+    @Test("when the preferred provider keeps failing, the tenant's fallback provider delivers")
+    func fallbackProvider() async throws {
+        let directory = FailingMetaDirectory()
+        let sender = sender(directory: directory)
+        try await app.run { client in
+            let tenant = try await client.createTenant("Reserva")
+            try await app.pool.query(
+                """
+                WITH t AS (SELECT id FROM tenants WHERE client_id = \(tenant.clientID))
+                INSERT INTO whatsapp_sessions (tenant_id, name, provider, status, is_default)
+                SELECT id, 'oficial', 'meta', 'connected', true FROM t
+                UNION ALL SELECT id, 'reserva', 'sandbox', 'connected', false FROM t
+                """)
+            _ = try await client.execute(
+                uri: "/api/v1/tenant/settings", method: .put, headers: tenant.headers,
+                body: .json(["preferred_provider": "meta", "fallback_provider": "sandbox"]))
+            let queued = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "5511922221111", "text": "chegou pela reserva"]))
+            let id = try #require(try queued.json()["id"] as? String)
+            #expect(try queued.json()["provider"] as? String == "meta")
+            try await sender.drainOnce()
+            let status = try await client.execute(
+                uri: "/api/v1/messages/\(id)/status", method: .get, headers: tenant.headers)
+            #expect(try status.json()["status"] as? String == "sent")
+            #expect(try status.json()["provider"] as? String == "sandbox")
+        }
+        #expect(directory.sandbox.history().compactMap(\.text) == ["chegou pela reserva"])
+        #expect(directory.metaAttempts.withLock { $0 } == 1)
+    }
+}
+
+/// Meta always answers "try later"; Sandbox sessions get a working Sandbox.
+final class FailingMetaDirectory: ProviderDirectory, Sendable {
+    let sandbox = SandboxProvider(configuration: .init(simulatesRead: false))
+    let metaAttempts = Mutex(0)
+
+    func provider(for session: SessionRecord) async throws -> any WhatsAppProvider {
+        guard session.provider == .meta else { return sandbox }
+        metaAttempts.withLock { $0 += 1 }
+        let failing = SandboxProvider(configuration: .init(sessionKey: "meta-down"))
+        failing.injectFailures(
+            ProviderError(.retryable, code: "131000", message: "Something went wrong", provider: .meta), count: 10)
+        return failing
+    }
+}
+
 /// A directory whose provider fails with scripted errors, then succeeds.
 final class ScriptedDirectory: ProviderDirectory, Sendable {
     let sandbox = SandboxProvider(configuration: .init(simulatesRead: false))

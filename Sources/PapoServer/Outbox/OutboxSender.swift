@@ -152,7 +152,8 @@ public final class OutboxSender: Service, Sendable {
             let provider = try await directory.provider(for: session)
             let outbound = try await resolvingLocalMedia(request.message, session: session, provider: provider)
             let delivery = try await router.send(
-                outbound, to: request.recipient, session: session.id.uuidString, preferred: provider)
+                outbound, to: request.recipient, session: session.id.uuidString, preferred: provider,
+                fallback: await fallback(for: session))
             try await messages.markSent(
                 message, provider: delivery.provider, providerMessageID: delivery.providerMessageID)
             logger.debug("message sent", metadata: ["provider": "\(delivery.provider.rawValue)"])
@@ -164,6 +165,20 @@ public final class OutboxSender: Service, Sendable {
                 ProviderError(.retryable, code: "transport", message: "\(error)", provider: message.provider),
                 for: message,
                 logger: logger)
+        }
+    }
+
+    /// The provider of the tenant's fallback kind, through one of its sessions of that kind;
+    /// `nil` when the tenant has none (or it cannot send yet), so a failure is simply retried.
+    func fallback(for session: SessionRecord) async -> (any WhatsAppProvider)? {
+        do {
+            guard let kind = try await sessions.fallbackProvider(tenantID: session.tenantID), kind != session.provider,
+                let other = try await sessions.session(tenantID: session.tenantID, provider: kind)
+            else { return nil }
+            return try await directory.provider(for: other)
+        } catch {
+            logger.debug("no usable fallback provider", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 

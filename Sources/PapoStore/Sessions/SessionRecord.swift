@@ -99,3 +99,24 @@ extension SessionStore {
             """)
     }
 }
+
+extension SessionStore {
+    /// The tenant's fallback provider kind, when it has one.
+    public func fallbackProvider(tenantID: UUID) async throws -> ProviderKind? {
+        try await pool.query("SELECT fallback_provider FROM tenants WHERE id = \(tenantID)").first
+            .flatMap { try $0.decode("fallback_provider", as: String?.self) }
+            .flatMap(ProviderKind.init(rawValue:))
+    }
+
+    /// A session of the tenant on `provider`: the default one first, then connected ones.
+    public func session(tenantID: UUID, provider: ProviderKind) async throws -> SessionRecord? {
+        try await pool.query(
+            """
+            SELECT \(fragment: SessionRecord.columns) FROM whatsapp_sessions
+            WHERE tenant_id = \(tenantID) AND provider = \(provider.rawValue)
+            ORDER BY is_default DESC, (status = 'connected') DESC, created_at
+            LIMIT 1
+            """
+        ).first.map(SessionRecord.init(row:))
+    }
+}
