@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "PapoServer",
             dependencies: [
-                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders", "PapoPlugins",
+                "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders", "PapoPlugins", "PapoHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,6 +193,7 @@ let package = Package(
             name: "PapoServerTests",
             dependencies: [
                 "PapoServer", "PapoTestKit", "PapoPostgres", "PapoProviders", "PapoStore", "PapoCore", "PapoPlugins",
+                "PapoHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -47,7 +47,10 @@ struct Serve: AsyncParsableCommand {
             connectionString: database.pool.configuration.connectionString, logger: logger)
         services.append(listener)
         let messages = MessageStore(pool: database.pool)
-        let directory = DefaultProviderDirectory()
+        let directory = DefaultProviderDirectory(
+            credentials: secretBox.map {
+                .init(sessions: SessionStore(pool: database.pool), box: $0, httpClient: HTTPClient(logger: logger))
+            })
         services.append(
             OutboxSender(
                 messages: messages, sessions: SessionStore(pool: database.pool), directory: directory,

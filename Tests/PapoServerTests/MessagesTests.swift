@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PapoCore
+import PapoHTTP
 import PapoPostgres
 import PapoProviders
 import PapoServer
@@ -372,6 +373,46 @@ extension MessagesTests {
         }
         #expect(directory.sandbox.history().compactMap(\.text) == ["chegou pela reserva"])
         #expect(directory.metaAttempts.withLock { $0 } == 1)
+    }
+}
+
+extension MessagesTests {
+    @Test("a Meta session's sealed credentials build a real Graph API client that the outbox sends through")
+    func metaSessionSendsThroughGraphAPI() async throws {
+        let graph = FakeGraphAPI(accessToken: "EAAG-session-token", phoneNumberID: "106540352242922")
+        let base = try await graph.start()
+        defer { Task { await graph.stop() } }
+        let box = try SecretBox(configuration: "k1:" + SecretBox.generateKey())
+        let credentials =
+            #"{"phone_number_id":"106540352242922","access_token":"EAAG-session-token","base_url":"\#(base.absoluteString)"}"#
+        let (sealed, keyID) = try box.seal(Data(credentials.utf8))
+        let directory = DefaultProviderDirectory(
+            credentials: .init(sessions: SessionStore(pool: app.pool), box: box, httpClient: HTTPClient()))
+        let sender = sender(directory: directory)
+        try await app.run { client in
+            let tenant = try await client.createTenant("Oficial")
+            try await app.pool.query(
+                """
+                INSERT INTO whatsapp_sessions (tenant_id, name, provider, status, is_default, session_data, session_key_id,
+                                               external_id)
+                SELECT id, 'oficial', 'meta', 'connected', true, \(sealed), \(keyID), '106540352242922'
+                FROM tenants WHERE client_id = \(tenant.clientID)
+                """)
+            let queued = try await client.execute(
+                uri: "/api/v1/messages/text", method: .post, headers: tenant.headers,
+                body: .json(["to": "5511911110000", "text": "Olá pela API oficial"]))
+            let id = try #require(try queued.json()["id"] as? String)
+            #expect(try await sender.drainOnce() == 1)
+            let status = try await client.execute(
+                uri: "/api/v1/messages/\(id)/status", method: .get, headers: tenant.headers)
+            #expect(try status.json()["status"] as? String == "sent")
+            #expect((try status.json()["provider_message_id"] as? String)?.hasPrefix("wamid.") == true)
+        }
+        let send = try #require(graph.requests.first { $0.path.hasSuffix("/106540352242922/messages") })
+        #expect(send.headers["authorization"] == "Bearer EAAG-session-token")
+        let body = try #require(try JSONSerialization.jsonObject(with: send.body) as? [String: Any])
+        #expect(body["to"] as? String == "+5511911110000")
+        #expect((body["text"] as? [String: Any])?["body"] as? String == "Olá pela API oficial")
     }
 }
 

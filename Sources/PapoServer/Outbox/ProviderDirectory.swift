@@ -1,5 +1,6 @@
 public import Foundation
 public import PapoCore
+public import PapoHTTP
 public import PapoProviders
 public import PapoStore
 import Synchronization
@@ -9,28 +10,71 @@ public protocol ProviderDirectory: Sendable {
     func provider(for session: SessionRecord) async throws -> any WhatsAppProvider
 }
 
-/// The directory `papo serve` uses: one in-process Sandbox per sandbox session.
+/// The directory `papo serve` uses: one in-process Sandbox per sandbox session, and Meta or
+/// Baileys clients built from the session's encrypted credentials.
 ///
-/// Meta and Baileys sessions need stored credentials, which the sessions API
-/// (`POST /api/v1/sessions/initialize`) provides; until a session has them, sends to it fail
-/// with a clear permanent error rather than being dropped.
+/// Credentials are JSON sealed with the ``SecretBox``: for Meta
+/// `{"phone_number_id", "access_token", "base_url"?, "api_version"?}`, for Baileys
+/// `{"base_url", "instance", "api_key"}`. A session without them fails its sends with a clear
+/// permanent error rather than dropping them.
 public final class DefaultProviderDirectory: ProviderDirectory {
     private let sandboxes = Mutex<[UUID: SandboxProvider]>([:])
     private let sandboxConfiguration: SandboxProvider.Configuration
+    private let credentials: Credentials?
 
-    public init(sandboxConfiguration: SandboxProvider.Configuration = .init()) {
+    /// What building real provider clients needs.
+    public struct Credentials: Sendable {
+        public var sessions: SessionStore
+        public var box: SecretBox
+        public var httpClient: HTTPClient
+
+        public init(sessions: SessionStore, box: SecretBox, httpClient: HTTPClient) {
+            self.sessions = sessions
+            self.box = box
+            self.httpClient = httpClient
+        }
+    }
+
+    public init(sandboxConfiguration: SandboxProvider.Configuration = .init(), credentials: Credentials? = nil) {
         self.sandboxConfiguration = sandboxConfiguration
+        self.credentials = credentials
     }
 
     public func provider(for session: SessionRecord) async throws -> any WhatsAppProvider {
-        switch session.provider {
-        case .sandbox:
-            return sandbox(for: session)
-        case .meta, .baileys:
+        if session.provider == .sandbox { return sandbox(for: session) }
+        guard let credentials,
+            let sealed = try await credentials.sessions.sealedCredentials(
+                sessionID: session.id, tenantID: session.tenantID)
+        else {
             throw ProviderError(
                 .permanent, code: "session_not_configured",
                 message: "session \(session.name) has no \(session.provider.rawValue) credentials; initialise it first",
                 provider: session.provider)
+        }
+        let json = try JSONValue(
+            parsing: String(decoding: try credentials.box.open(sealed.data, keyID: sealed.keyID), as: UTF8.self))
+        func field(_ name: String) throws -> String {
+            guard let value = json[name]?.stringValue, !value.isEmpty else {
+                throw ProviderError(
+                    .permanent, code: "session_credentials_invalid",
+                    message: "session \(session.name) credentials lack \(name)", provider: session.provider)
+            }
+            return value
+        }
+        switch session.provider {
+        case .meta:
+            var configuration = MetaCloudConfiguration(
+                phoneNumberID: try field("phone_number_id"), accessToken: try field("access_token"))
+            if let base = json["base_url"]?.stringValue { configuration.baseURL = base }
+            if let version = json["api_version"]?.stringValue { configuration.apiVersion = version }
+            return MetaCloudProvider(configuration: configuration, client: credentials.httpClient)
+        case .baileys:
+            return BaileysGatewayProvider(
+                configuration: EvolutionConfiguration(
+                    baseURL: try field("base_url"), instanceName: try field("instance"), apiKey: try field("api_key")),
+                client: credentials.httpClient)
+        case .sandbox:
+            return sandbox(for: session)
         }
     }
 

@@ -120,3 +120,18 @@ extension SessionStore {
         ).first.map(SessionRecord.init(row:))
     }
 }
+
+extension SessionStore {
+    /// A session's sealed credentials and the key id they were sealed under.
+    public func sealedCredentials(sessionID: UUID, tenantID: UUID) async throws -> (data: Data, keyID: String)? {
+        guard
+            let row = try await pool.query(
+                """
+                SELECT session_data, session_key_id FROM whatsapp_sessions
+                WHERE tenant_id = \(tenantID) AND id = \(sessionID) AND session_data IS NOT NULL
+                """
+            ).first
+        else { return nil }
+        return (try row.decode("session_data"), try row.decode("session_key_id"))
+    }
+}
