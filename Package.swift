@@ -119,6 +119,7 @@ let package = Package(
             name: "PapoServer",
             dependencies: [
                 "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders", "PapoPlugins", "PapoHTTP",
+                "PapoEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

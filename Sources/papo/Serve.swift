@@ -63,15 +63,17 @@ struct Serve: AsyncParsableCommand {
                 directories: configuration.pluginDirectories(), files: configuration.bundledPluginFiles()),
             storage: PostgresPluginStorage(pool: database.pool), logger: logger)
         defer { plugins.shutdown() }
+        let library = loadTemplates(configuration: configuration, logger: logger)
+        services.append(TemplateWatcher(library: library))
         services.append(
-            try makeTurnWorker(
+            makeTurnWorker(
                 configuration: configuration, environment: environment, database: database, plugins: plugins,
-                listener: listener, logger: logger, services: &services))
+                library: library, listener: listener, logger: logger))
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
                 metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory,
-                secretBox: secretBox))
+                secretBox: secretBox, templates: library))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase
@@ -95,18 +97,20 @@ extension Serve {
     /// The conversation engine: templates (reloaded as files change), the router, the LLM client
     /// when `PAPO_LLM_BASE_URL` is set (without it turns get the templates' offline answers) and
     /// the worker that runs due turns.
-    func makeTurnWorker(
-        configuration: PapoConfiguration, environment: [String: String], database: DatabaseBootstrap,
-        plugins: PluginHost, listener: PostgresListener, logger: Logger, services: inout [any Service]
-    ) throws -> TurnWorker {
+    func loadTemplates(configuration: PapoConfiguration, logger: Logger) -> AgentTemplateLibrary {
         let agents =
-            ResourceLocator.locate(configuration.agentsDirectory)
-            ?? URL(fileURLWithPath: configuration.agentsDirectory)
+            ResourceLocator.locate(configuration.agentsDirectory) ?? URL(fileURLWithPath: configuration.agentsDirectory)
         let library = AgentTemplateLibrary(directory: agents, logger: logger)
         let changes = library.reload()
         logger.info("agent templates loaded", metadata: ["templates": "\(library.templates.map(\.id).sorted())"])
         for error in changes.newErrors { logger.error("agent template problem: \(error)") }
-        services.append(TemplateWatcher(library: library))
+        return library
+    }
+
+    func makeTurnWorker(
+        configuration: PapoConfiguration, environment: [String: String], database: DatabaseBootstrap,
+        plugins: PluginHost, library: AgentTemplateLibrary, listener: PostgresListener, logger: Logger
+    ) -> TurnWorker {
         var llm: (any LLMClient)?
         if let baseURL = configuration.llmBaseURL {
             let endpoint = LLMEndpoint(

@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+public import PapoEngine
 public import PapoPlugins
 public import PapoPostgres
 public import PapoProviders
@@ -20,12 +21,16 @@ public enum PapoRouter {
         public var mediaDirectory: URL
         /// Encrypts stored secrets; without it the tenant-signed webhooks are off.
         public var secretBox: SecretBox?
+        /// The agent templates, for the agents API.
+        public var templates: AgentTemplateLibrary?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
-            mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil
+            mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil,
+            templates: AgentTemplateLibrary? = nil
         ) {
+            self.templates = templates
             self.secretBox = secretBox
             self.plugins = plugins
             self.mediaDirectory = mediaDirectory
@@ -73,6 +78,8 @@ public enum PapoRouter {
         ).register(on: tenantAPI)
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
         tenantWebhooks.registerSecretRoute(on: tenantAPI)
+        AgentsController(conversations: ConversationStore(pool: dependencies.pool), templates: dependencies.templates)
+            .register(on: tenantAPI)
 
         routes.load(from: router)
         return router
