@@ -227,25 +227,6 @@ extension MessageStore {
         }
     }
 
-    /// Stores an inbound message once: a repeated delivery of the same provider id (webhooks
-    /// arrive at least once) is a no-op. Returns whether the message was new.
-    @discardableResult
-    public func recordInbound(_ inbound: NewInbound) async throws -> Bool {
-        let type = Self.storedType(inbound.kind)
-        let content: JSONValue =
-            inbound.content.objectValue != nil ? inbound.content : .object(["value": inbound.content])
-        let result = try await pool.query(
-            """
-            INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number, type,
-                                  content, status, author, reply_to_message_id, received_at)
-            VALUES (\(inbound.tenantID), \(inbound.sessionID), 'inbound', \(inbound.provider.rawValue),
-                    \(inbound.providerMessageID), \(inbound.customerNumber), \(type), \(PostgresJSON(content)),
-                    'received', 'customer', \(inbound.replyTo), \(inbound.receivedAt))
-            ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
-            """)
-        return result.affectedRows == 1
-    }
-
     /// The session a provider's webhook names by its own id (Meta phone_number_id, Evolution
     /// instance), with its tenant.
     public func session(provider: ProviderKind, externalID: String) async throws -> (tenantID: UUID, sessionID: UUID)? {
@@ -259,24 +240,6 @@ extension MessageStore {
 }
 
 extension MessageStore {
-    /// A message the business sent from its own phone (an operator), recorded once so the
-    /// engine can see that a human took over. Echoes of our own sends share their provider id
-    /// and so change nothing.
-    @discardableResult
-    public func recordOperatorMessage(_ message: NewInbound) async throws -> Bool {
-        let result = try await pool.query(
-            """
-            INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number, type,
-                                  content, status, author, sent_at)
-            VALUES (\(message.tenantID), \(message.sessionID), 'outbound', \(message.provider.rawValue),
-                    \(message.providerMessageID), \(message.customerNumber), \(Self.storedType(message.kind)),
-                    \(PostgresJSON(message.content.objectValue != nil ? message.content : .object(["value": message.content]))),
-                    'sent', 'operator', \(message.receivedAt))
-            ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
-            """)
-        return result.affectedRows == 1
-    }
-
     /// The `messages.type` value for a kind (inbound-only kinds fold into the stored set).
     static func storedType(_ kind: MessageKind) -> String {
         switch kind {
