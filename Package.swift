@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "PapoHTTPTests",
             dependencies: [
-                "PapoHTTP",
+                "PapoHTTP", "PapoTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 // Only to read the bound port from the server channel in `onServerRunning`.

@@ -1,5 +1,6 @@
 import Foundation
 import PapoHTTP
+import PapoTestKit
 import Testing
 
 #if canImport(Glibc)
@@ -8,11 +9,10 @@ import Testing
 
 extension HTTPClientTests {
     @Test func closedLocalPortFailsWithCouldNotConnect() async throws {
-        let (port, socket) = try boundButNotListeningPort()
-        defer { close(socket) }
+        let refusing = try RefusingPort()
         let client = HTTPClient()
         let error = await #expect(throws: HTTPClientError.self) {
-            try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+            try await client.execute(HTTPClientRequest(url: refusing.baseURL + "/"))
         }
         #expect(error?.code == .couldNotConnect)
         #expect(error?.curlCode == 7)
@@ -118,27 +118,5 @@ extension HTTPClientTests {
             let error = await #expect(throws: HTTPClientError.self) { try await pending.value }
             #expect(error?.code == .cancelled)
         }
-    }
-
-    /// A loopback port with a bound socket that never listens: connecting is refused, and no
-    /// other process can take the port while the socket stays open.
-    private func boundButNotListeningPort() throws -> (port: Int, socket: Int32) {
-        struct SocketFailure: Error {}
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw SocketFailure() }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
-            throw SocketFailure()
-        }
-        return (Int(UInt16(bigEndian: address.sin_port)), fd)
     }
 }

@@ -104,15 +104,14 @@ import Testing
     }
 
     @Test func closedPortIsClassifiedAsUnreachableAndRetried() async throws {
-        let server = FakeLLMServer()
-        let root = try await server.start()
-        await server.stop()
+        let refusing = try RefusingPort()
         let http = HTTPClient()
         let client = OpenAICompatibleClient(
-            endpoint: LLMEndpoint(baseURL: root.absoluteString + "/v1", apiKey: FakeLLMHarness.apiKey, model: "m"),
+            endpoint: LLMEndpoint(baseURL: refusing.baseURL + "/v1", apiKey: FakeLLMHarness.apiKey, model: "m"),
             httpClient: http, retryPolicy: .fastForTests)
         let error = await #expect(throws: LLMError.self) { try await client.complete(.question()) }
         await http.shutdown()
+        withExtendedLifetime(refusing) {}
         #expect(error?.code == .unreachable)
         #expect(error?.attempts == 3)
     }

@@ -68,15 +68,14 @@ struct MetaErrorTests {
     }
 
     @Test func anUnreachableGraphAPIIsRetryable() async throws {
-        let fake = FakeGraphAPI()
-        let url = try await fake.start()
-        await fake.stop()
+        let refusing = try RefusingPort()
         let client = HTTPClient()
         let provider = MetaCloudProvider(
-            configuration: .init(phoneNumberID: fake.phoneNumberID, accessToken: "t", baseURL: url.absoluteString),
+            configuration: .init(phoneNumberID: "1234567890", accessToken: "t", baseURL: refusing.baseURL),
             client: client)
         let error = try #require(await providerError { try await provider.send(.text("hi"), to: customer) })
         await client.shutdown()
+        withExtendedLifetime(refusing) {}
         #expect(error.classification == .retryable)
         #expect(error.code == "transport_couldNotConnect")
         #expect(error.cause is HTTPClientError)
