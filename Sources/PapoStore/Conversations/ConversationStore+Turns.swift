@@ -167,11 +167,8 @@ extension ConversationStore {
                     "conversation_id": .string(completion.conversationID.uuidString),
                     "reason": completion.handoffReason.map(JSONValue.string) ?? .null,
                 ]
-                try connection.query(
-                    """
-                    INSERT INTO events (tenant_id, type, payload)
-                    VALUES (\(completion.tenantID), 'conversation.handoff', \(PostgresJSON(payload)))
-                    """)
+                try EventLog.publish(
+                    .conversationHandoff, tenantID: completion.tenantID, payload: payload, on: connection)
             }
             if !replyIDs.isEmpty {
                 try connection.query("SELECT pg_notify(\(Self.outboxChannel), '')")
