@@ -20,7 +20,10 @@ struct Agents: ParsableCommand {
             let errors = AgentTemplateLibrary.validate(files: urls)
             if errors.isEmpty {
                 let count = urls.reduce(0) { total, url in
-                    total + ((try? AgentTemplateLoader.templateFiles(in: url).count) ?? 1)
+                    var isFolder: ObjCBool = false
+                    _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+                    guard isFolder.boolValue else { return total + 1 }
+                    return total + ((try? AgentTemplateLoader.templateFiles(in: url).count) ?? 0)
                 }
                 print("\(count) template file(s) valid.")
                 return

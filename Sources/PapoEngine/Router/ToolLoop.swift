@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 import PapoCore
 public import PapoLLM
@@ -8,8 +8,9 @@ import PapoYAML
 
 /// The model ↔ tool conversation of one turn.
 ///
-/// The agent's capabilities that a loaded plugin provides become `tools`, plus the built-in
-/// `handoff` tool when the template offers it. Each round sends the conversation, runs the
+/// The agent's capabilities that a loaded plugin (or a built-in, see ``BuiltInTools``)
+/// provides become `tools`, plus the built-in `handoff_to_human` tool when the template
+/// offers it. Each round sends the conversation, runs the
 /// tool calls the model made (the plugin host validates arguments against the tool's schema
 /// and applies its timeout) and feeds every result back, errors included: a failing tool is
 /// something the model can explain or work around, not a reason to fail the turn. After
@@ -19,12 +20,14 @@ public struct ToolLoop: Sendable {
     public struct Result: Sendable, Equatable {
         /// The model's final text; `nil` when it gave none.
         public var text: String?
-        /// Set when the model called the `handoff` tool; the reason it gave, possibly empty.
+        /// Set when the model called `handoff_to_human`; the reason it gave, possibly empty.
         public var handoffReason: String?
         /// One record per model call.
         public var usage: [UsageRecord]
         /// Tool calls made, in order, by name.
         public var toolCalls: [String]
+        /// The calls with their results, to be stored with the turn.
+        public var records: [ToolCallRecord] = []
     }
 
     /// A model call failed for good; `usage` holds the calls made before it.
@@ -48,6 +51,7 @@ public struct ToolLoop: Sendable {
     /// provides (a missing plugin must not make the model call a tool that cannot run).
     public func tools(for template: AgentTemplate) -> [ToolDefinition] {
         var tools: [ToolDefinition] = template.capabilities.compactMap { capability in
+            if let builtIn = BuiltInTools.definition(named: capability.tool) { return builtIn }
             guard let tool = plugins?.tool(named: capability.tool) else { return nil }
             return ToolDefinition(name: tool.name, description: tool.description, parameters: tool.parameters)
         }
@@ -69,8 +73,10 @@ public struct ToolLoop: Sendable {
     /// Runs the loop from `messages` (system prompt and history).
     ///
     /// - Parameter context: who the calls are for; each tool gets it with its own `config`.
+    /// - Parameter timeZone: the tenant's, for built-in tools that tell the time.
     public func run(
-        messages initial: [ChatMessage], template: AgentTemplate, context: PluginCallContext, user: String?
+        messages initial: [ChatMessage], template: AgentTemplate, context: PluginCallContext, user: String?,
+        timeZone: TimeZone = BuiltInTools.defaultTimeZone
     ) async throws -> Result {
         let tools = tools(for: template)
         var messages = initial
@@ -98,13 +104,26 @@ public struct ToolLoop: Sendable {
             messages.append(completion.message)
             for call in completion.toolCalls {
                 result.toolCalls.append(call.name)
+                var record = ToolCallRecord(
+                    round: round, assistantText: completion.content, callID: call.id, name: call.name,
+                    arguments: call.arguments, result: "")
                 if call.name == AgentTemplate.Handoff.toolName, template.handoff.tool {
                     let arguments = try? call.parsedArguments()
                     result.handoffReason = arguments?["reason"]?.stringValue ?? ""
                     result.text = completion.content
+                    record.result = #"{"handed_off":true}"#
+                    result.records.append(record)
                     return result
                 }
-                let output = await invoke(call, template: template, context: context)
+                let output: ToolResult
+                if BuiltInTools.definition(named: call.name) != nil, template.capability(call.name) != nil {
+                    output = BuiltInTools.invoke(call, timeZone: timeZone, locale: template.language)
+                } else {
+                    output = await invoke(call, template: template, context: context)
+                }
+                record.result = output.text
+                record.isError = output.errorMessage != nil
+                result.records.append(record)
                 messages.append(.tool(callID: call.id, content: output.text))
             }
         }

@@ -12,6 +12,7 @@ extension TurnRunner {
         var offline: Bool
         var handoffReason: String?
         var usage: [UsageRecord]
+        var toolCalls: [ToolCallRecord] = []
     }
 
     /// Builds the context and runs the tool loop within the template's turn timeout; any
@@ -33,6 +34,11 @@ extension TurnRunner {
             return try await offline([])
         }
         let window = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages)
+        var toolCalls: [ToolCallRecord] = []
+        if let oldest = window.map(\.seq).min() {
+            toolCalls = try await store.toolCalls(conversation, fromSeq: oldest)
+        }
+        let timeZone = TimeZone(identifier: turn.tenant.timezone) ?? BuiltInTools.defaultTimeZone
         let loop = ToolLoop(client: llm, plugins: plugins, logger: logger)
         let context = pluginContext(turn)
         let user = "\(turn.tenant.id.uuidString):\(conversation.customerNumber)"
@@ -42,18 +48,21 @@ extension TurnRunner {
         var trims = 0
         while true {
             let messages = ContextBuilder.build(
-                systemPrompt: systemPrompt, summary: conversation.summary, window: window, maxMessages: maxMessages,
-                maxTokens: template.context.maxTokens)
+                systemPrompt: systemPrompt, summary: conversation.summary, window: window, toolCalls: toolCalls,
+                maxMessages: maxMessages, maxTokens: template.context.maxTokens)
             do {
                 let result = try await withDeadline(template.limits.turnTimeout.duration) {
-                    try await loop.run(messages: messages, template: template, context: context, user: user)
+                    try await loop.run(
+                        messages: messages, template: template, context: context, user: user, timeZone: timeZone)
                 }
                 usage += result.usage
                 let text = result.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 if result.handoffReason == nil, text.isEmpty {
                     return try await offline(usage)
                 }
-                return Answer(text: text, offline: false, handoffReason: result.handoffReason, usage: usage)
+                return Answer(
+                    text: text, offline: false, handoffReason: result.handoffReason, usage: usage,
+                    toolCalls: result.records)
             } catch let failure as ToolLoop.Failure {
                 usage += failure.usage
                 usage.append(UsageRecord(model: modelName, error: "\(failure.error.code): \(failure.error.message)"))

@@ -116,6 +116,7 @@ public struct TurnRunner: Sendable {
         case .answer:
             let answer = try await think(turn, selection: selection, texts: texts)
             completion.usage = answer.usage
+            completion.toolCalls = answer.toolCalls
             if let reason = answer.handoffReason {
                 kind = .handedOff
                 text = template.handoff.message
@@ -130,6 +131,9 @@ public struct TurnRunner: Sendable {
         let outcome = try await store.completeTurn(completion)
         // Fewer rows than parts means an operator took over mid-turn and the store dropped them.
         let superseded = outcome.replyIDs.count != completion.replies.count
+        if kind == .answered, !superseded, template.context.summary.enabled, let llm {
+            await SummaryFolder(store: store, llm: llm, logger: logger).foldIfNeeded(conversation, template: template)
+        }
         return Report(
             kind: superseded ? .skipped : kind, replies: superseded ? [] : completion.replies,
             agentID: selection.agent?.id, templateID: template.id, leftDue: outcome.leftDue)

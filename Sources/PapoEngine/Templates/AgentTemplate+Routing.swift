@@ -71,7 +71,7 @@ extension AgentTemplate {
     /// Moving the conversation from the bot to a human operator.
     public struct Handoff: Codable, Sendable, Equatable {
         /// The name of the built-in tool that lets the model request a handoff.
-        public static let toolName = "handoff"
+        public static let toolName = "handoff_to_human"
         /// The customer-facing message used when a template gives none.
         public static let defaultMessage = """
             Certo! Vou passar sua conversa para uma pessoa da nossa equipe. \
@@ -86,7 +86,7 @@ extension AgentTemplate {
         /// Pause the bot when an operator writes from the business number, so the bot
         /// never talks over a human (Evolution's `stopBotFromMe`).
         public var pauseOnOperatorReply: Bool
-        /// Offer the model a `handoff` tool, so it can escalate on its own judgement.
+        /// Offer the model the built-in `handoff_to_human` tool, so it can escalate on its own judgement.
         public var tool: Bool
 
         /// Creates handoff rules.

@@ -133,7 +133,8 @@ struct TemplateChecks {
                 fail(path, "tool name '\(capability.tool)' may only use letters, digits, '_' and '-' (at most 64)")
             }
             if let first = seen[capability.tool] {
-                let origin = first < 0 ? "the built-in handoff tool (handoff.tool: true)" : "capabilities[\(first)]"
+                let origin =
+                    first < 0 ? "the built-in handoff_to_human tool (handoff.tool: true)" : "capabilities[\(first)]"
                 fail(.duplicate, path, "capability '\(capability.tool)' is already declared by \(origin)")
             } else {
                 seen[capability.tool] = index

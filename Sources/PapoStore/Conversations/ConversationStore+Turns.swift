@@ -24,16 +24,17 @@ extension ConversationStore {
     /// the replies of that turn (which share the transaction's timestamp), and unanswered ones
     /// last. Arrival order would put a message that came in during a turn before that turn's
     /// reply, and the model would take it as already answered.
+    /// Messages already folded into the rolling summary are left out.
     ///
-    /// Tool calls and their results are not stored as messages (they live in memory for the
-    /// turn that made them), so a window of stored messages can never split a call from its
-    /// result.
+    /// Tool calls are not messages; ``toolCalls(_:fromSeq:)`` reads them, and the context
+    /// builder places each round after the customer message it answered.
     public func loadWindow(_ conversation: Conversation, maxMessages: Int) async throws -> [ConversationMessage] {
         let rows = try await pool.query(
             """
             SELECT \(fragment: ConversationMessage.columns) FROM messages
             WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
               AND NOT (direction = 'outbound' AND status = 'failed')
+              AND seq > \(conversation.summaryUpto ?? 0)
             ORDER BY CASE WHEN direction = 'inbound' THEN COALESCE(answered_at, 'infinity') ELSE created_at END DESC,
                      direction = 'outbound' DESC, seq DESC
             LIMIT \(max(0, maxMessages))
@@ -120,6 +121,9 @@ extension ConversationStore {
                 replyIDs.append(try row.decode("id"))
             }
             if let upto = completion.answeredThroughSeq {
+                try ToolCallRecord.insert(
+                    completion.toolCalls, tenantID: completion.tenantID, conversationID: completion.conversationID,
+                    afterSeq: upto, on: connection)
                 try connection.query(
                     """
                     UPDATE messages SET answered_at = now()
@@ -151,17 +155,9 @@ extension ConversationStore {
                 """
             ).first!
             let agentID = try completion.agentID ?? updated.decode("agent_id", as: UUID?.self)
-            for usage in completion.usage {
-                try connection.query(
-                    """
-                    INSERT INTO ai_usage (tenant_id, conversation_id, agent_id, model, prompt_tokens, completion_tokens,
-                                          total_tokens, latency_ms, cost, status, error)
-                    VALUES (\(completion.tenantID), \(completion.conversationID), \(agentID), \(usage.model),
-                            \(usage.promptTokens), \(usage.completionTokens), \(usage.totalTokens),
-                            \(usage.latencyMilliseconds), \(usage.cost), \(usage.error == nil ? "ok" : "error"),
-                            \(usage.error))
-                    """)
-            }
+            try Self.recordUsage(
+                completion.usage, tenantID: completion.tenantID, conversationID: completion.conversationID,
+                agentID: agentID, on: connection)
             if completion.newState == .human {
                 let payload: JSONValue = [
                     "conversation_id": .string(completion.conversationID.uuidString),
@@ -177,6 +173,24 @@ extension ConversationStore {
                 try connection.query("SELECT pg_notify(\(Self.turnsChannel), \(completion.conversationID.uuidString))")
             }
             return TurnOutcome(replyIDs: replyIDs, leftDue: leftDue)
+        }
+    }
+}
+
+extension ConversationStore {
+    /// One `ai_usage` row per model call.
+    static func recordUsage(
+        _ usage: [UsageRecord], tenantID: UUID, conversationID: UUID, agentID: UUID?, on connection: PostgresConnection
+    ) throws {
+        for usage in usage {
+            try connection.query(
+                """
+                INSERT INTO ai_usage (tenant_id, conversation_id, agent_id, model, prompt_tokens, completion_tokens,
+                                      total_tokens, latency_ms, cost, status, error)
+                VALUES (\(tenantID), \(conversationID), \(agentID), \(usage.model), \(usage.promptTokens),
+                        \(usage.completionTokens), \(usage.totalTokens), \(usage.latencyMilliseconds), \(usage.cost),
+                        \(usage.error == nil ? "ok" : "error"), \(usage.error))
+                """)
         }
     }
 }

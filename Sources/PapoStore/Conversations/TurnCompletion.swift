@@ -23,12 +23,16 @@ public struct TurnCompletion: Sendable, Equatable {
     public var usage: [UsageRecord]
     /// A reason recorded with a handoff event, for the operator taking over.
     public var handoffReason: String?
+    /// The tool calls of the turn, kept for later context windows and the transcript.
+    public var toolCalls: [ToolCallRecord]
 
     public init(
         tenantID: UUID, conversationID: UUID, worker: String, answeredThroughSeq: Int64?, replies: [String],
         newState: ConversationState? = nil, assignAgentID: UUID? = nil, agentID: UUID? = nil,
-        idleExpiry: Duration? = nil, usage: [UsageRecord] = [], handoffReason: String? = nil
+        idleExpiry: Duration? = nil, usage: [UsageRecord] = [], handoffReason: String? = nil,
+        toolCalls: [ToolCallRecord] = []
     ) {
+        self.toolCalls = toolCalls
         self.tenantID = tenantID
         self.conversationID = conversationID
         self.worker = worker

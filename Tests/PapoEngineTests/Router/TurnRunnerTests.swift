@@ -54,7 +54,7 @@ struct TurnRunnerTests {
         #expect(model.server.requests.count == 2)
         let first = try model.body(0)
         let toolNames = first["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue }
-        #expect(toolNames == ["search_properties", "handoff"])
+        #expect(toolNames == ["search_properties", "handoff_to_human"])
         #expect(
             first["messages"]?[0]?["content"]?.stringValue == "Você é Assistente Sol da Imobiliária Sol. Cliente Ana.")
         let second = try model.body(1)

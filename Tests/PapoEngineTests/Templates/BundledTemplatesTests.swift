@@ -30,8 +30,9 @@ import Testing
         #expect(
             template.capabilities.map(\.tool) == [
                 "search_properties", "property_details", "schedule_visit", "simulate_financing", "business_hours",
+                "current_datetime",
             ])
-        #expect(template.toolNames.last == "handoff")
+        #expect(template.toolNames.last == "handoff_to_human")
         #expect(template.capability("search_properties")?.config?["max_results"] == 3)
         #expect(template.capability("simulate_financing")?.config?["systems"] == ["SAC", "PRICE"])
         #expect(template.debounce == .seconds(3))

@@ -22,7 +22,7 @@ import Testing
         #expect(template.debounce == .seconds(3))
         #expect(template.reply.maxLength == 4096)
         #expect(template.limits.turnTimeout == .seconds(60))
-        #expect(template.toolNames == ["handoff"])
+        #expect(template.toolNames == ["handoff_to_human"])
         #expect(template.offline.fallback == AgentTemplate.OfflineAnswers.defaultFallback)
     }
 
@@ -138,7 +138,7 @@ import Testing
                   - tool: search_properties
                     config: {max_results: 3}
                   - tool: business_hours
-                  - handoff
+                  - handoff_to_human
 
                 """
         let found = errors(text)
@@ -146,7 +146,7 @@ import Testing
         #expect(found.map(\.kind) == [.duplicate, .duplicate])
         #expect(found.map(\.line) == [9, 10])
         #expect(found[0].message.contains("already declared by capabilities[0]"))
-        #expect(found[1].message.contains("built-in handoff tool"))
+        #expect(found[1].message.contains("built-in handoff_to_human tool"))
     }
 
     @Test func capabilityShorthandAndConfigAreDecoded() throws {

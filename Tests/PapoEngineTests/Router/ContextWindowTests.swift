@@ -1,0 +1,185 @@
+import Foundation
+import PapoCore
+import PapoEngine
+import PapoLLM
+import PapoPostgres
+import PapoStore
+import PapoTestKit
+import Testing
+
+@Suite("Context window: stored tool exchanges, budgets, summary folding")
+struct ContextWindowTests {
+    static let clockYAML = """
+        id: relogio
+        name: Assistente
+        prompt:
+          system: Você é {{agent.name}}.
+        capabilities:
+          - current_datetime
+        context:
+          max_messages: 4
+          max_tokens: 2000
+        offline:
+          fallback: Já retorno.
+        """
+
+    @Test("a tool round is stored with the turn and replayed whole, call before result, in the next turn")
+    func toolRoundsAreStoredAndReplayed() async throws {
+        let harness = try await EngineHarness.make()
+        let model = try await FakeModel.start()
+        model.server.enqueue(
+            .toolCall(id: "call_clock", name: "current_datetime", arguments: "{}"),
+            .text("Hoje é terça-feira."),
+            .text("Amanhã é quarta."))
+        let roomy = Self.clockYAML.replacingOccurrences(of: "max_messages: 4", with: "max_messages: 6")
+        let runner = harness.runner(templates: [try EngineHarness.template(roomy)], llm: model.client)
+
+        let first = try await harness.inbound("Que dia é hoje?")
+        try await runner.run(try await harness.claimOne())
+        let conversationID = try #require(first.conversationID)
+        let stored = try await harness.store.toolCalls(try await harness.conversation(conversationID), fromSeq: 0)
+        #expect(stored.map(\.name) == ["current_datetime"])
+        #expect(stored.first?.round == 1)
+        #expect(stored.first?.isError == false)
+        let result = try JSONValue(parsing: try #require(stored.first?.result))
+        #expect(result["timezone"]?.stringValue == "America/Sao_Paulo")
+        #expect(result["date"]?.stringValue?.count == 10)
+
+        try await harness.inbound("E amanhã?")
+        try await runner.run(try await harness.claimOne())
+        await model.stop()
+
+        // The built-in tool's result went back to the model in the first turn.
+        let toolAnswer = try model.body(1)["messages"]?.arrayValue?.last
+        #expect(toolAnswer?["role"]?.stringValue == "tool")
+        #expect(toolAnswer?["tool_call_id"]?.stringValue == "call_clock")
+        // The second turn replays it between the question and the reply.
+        let replay = try #require(try model.body(2)["messages"]?.arrayValue)
+        #expect(
+            replay.map { $0["role"]?.stringValue ?? "" } == [
+                "system", "user", "assistant", "tool", "assistant", "user",
+            ])
+        #expect(replay[2]["tool_calls"]?[0]?["id"]?.stringValue == "call_clock")
+        #expect(replay[3]["tool_call_id"]?.stringValue == "call_clock")
+        #expect(replay[4]["content"]?.stringValue == "Hoje é terça-feira.")
+        #expect(replay[5]["content"]?.stringValue == "E amanhã?")
+    }
+
+    @Test("budgets are respected and a call is never separated from its result", arguments: 1...12)
+    func budgetsNeverSplitToolRounds(maxMessages: Int) throws {
+        // Six exchanges; the customer messages 1, 5 and 9 each led to a tool round (the one after
+        // message 5 with two calls).
+        let window: [ConversationMessage] = (1...12).map { (seq: Int) -> ConversationMessage in
+            let inbound = seq % 2 == 1
+            let content: JSONValue = ["body": .string("mensagem \(seq)")]
+            return ConversationMessage(
+                seq: Int64(seq), direction: inbound ? "inbound" : "outbound", author: inbound ? "customer" : "bot",
+                content: content)
+        }
+        let calls = [
+            ToolCallRecord(afterSeq: 1, round: 1, callID: "a", name: "t", arguments: "{}", result: "{\"r\":1}"),
+            ToolCallRecord(afterSeq: 5, round: 1, callID: "b", name: "t", arguments: "{}", result: "{\"r\":2}"),
+            ToolCallRecord(afterSeq: 5, round: 1, callID: "c", name: "t", arguments: "{}", result: "{\"r\":3}"),
+            ToolCallRecord(afterSeq: 9, round: 1, callID: "d", name: "t", arguments: "{}", result: "{\"r\":4}"),
+        ]
+        for maxTokens in [5, 40, 80, 10_000] {
+            let built = ContextBuilder.build(
+                systemPrompt: "S", summary: "", window: window, toolCalls: calls, maxMessages: maxMessages,
+                maxTokens: maxTokens)
+            let body: [ChatMessage] = Array(built.dropFirst())
+            #expect(built.first?.role == .system)
+            #expect(body.last?.content == "mensagem 12", "the newest message is always kept")
+            if body.count > 1 {
+                #expect(body.count <= maxMessages, "message budget \(maxMessages), tokens \(maxTokens)")
+            }
+            // Every tool result follows its own call, and every call is followed by all its results.
+            var open: Set<String> = []
+            for message in body {
+                if message.role == ChatMessage.Role.tool {
+                    #expect(open.remove(message.toolCallID ?? "") != nil, "a result without its call")
+                } else {
+                    #expect(open.isEmpty, "a call without its result")
+                    open.formUnion(message.toolCalls.map { (call: ToolCall) in call.id })
+                }
+            }
+            #expect(open.isEmpty)
+        }
+        let everything = ContextBuilder.build(
+            systemPrompt: "S", summary: "", window: window, toolCalls: calls, maxMessages: 100, maxTokens: 10_000)
+        #expect(everything.count == 1 + 12 + 3 * 2 + 1)
+    }
+
+    @Test("when the window overflows, older turns are folded into the summary by the model, and later windows use it")
+    func summaryFolding() async throws {
+        let harness = try await EngineHarness.make()
+        let model = try await FakeModel.start()
+        let runner = harness.runner(templates: [try EngineHarness.template(Self.clockYAML)], llm: model.client)
+        var conversationID: UUID?
+        // Three exchanges fit the window of four messages once the newest question is added...
+        for index in 1...2 {
+            model.server.enqueue(.text("Resposta \(index)."))
+            conversationID = try await harness.inbound("Pergunta \(index): quero um apartamento no Tatuapé")
+                .conversationID
+            try await runner.run(try await harness.claimOne())
+        }
+        #expect(model.server.requests.count == 2, "no fold while the unfolded messages fit")
+        // ...the third exchange makes six unfolded messages, more than the four allowed.
+        model.server.enqueue(
+            .text("Resposta 3."),
+            .text("- Cliente procura apartamento no Tatuapé.\n- Já fez três perguntas."))
+        try await harness.inbound("Pergunta 3: com dois quartos")
+        try await runner.run(try await harness.claimOne())
+        #expect(model.server.requests.count == 4)
+        let fold = try #require(try model.body(3)["messages"]?.arrayValue)
+        #expect(fold[0]["content"]?.stringValue == AgentTemplate.Summary.defaultPrompt)
+        let foldText = try #require(fold[1]["content"]?.stringValue)
+        #expect(foldText.contains("Cliente: Pergunta 1: quero um apartamento no Tatuapé"))
+        #expect(foldText.contains("Assistente: Resposta 2."))
+        #expect(!foldText.contains("Pergunta 3"), "the newest half of the window stays verbatim")
+
+        let id = try #require(conversationID)
+        let folded = try await harness.conversation(id)
+        #expect(folded.summary.hasPrefix("- Cliente procura apartamento no Tatuapé."))
+        let upto = try #require(folded.summaryUpto)
+        let usageRows = try await harness.pool.query(
+            "SELECT count(*)::int8 AS n FROM ai_usage WHERE tenant_id = \(harness.tenant.id) AND conversation_id = \(id)"
+        ).first!.decode("n", as: Int64.self)
+        #expect(usageRows == 4, "three turns and the summarisation call are all recorded")
+
+        // The next turn carries the summary in the system prompt and none of the folded messages.
+        model.server.enqueue(.text("Resposta 4."))
+        try await harness.inbound("Pergunta 4: e vaga de garagem?")
+        try await runner.run(try await harness.claimOne())
+        await model.stop()
+        let next = try #require(try model.body(4)["messages"]?.arrayValue)
+        #expect(next[0]["content"]?.stringValue?.contains("# Resumo da conversa até aqui\n- Cliente procura") == true)
+        let texts = next.dropFirst().compactMap { $0["content"]?.stringValue }
+        #expect(!texts.contains { $0.hasPrefix("Pergunta 1") || $0 == "Resposta 1." })
+        #expect(texts.last == "Pergunta 4: e vaga de garagem?")
+        let window = try await harness.store.loadWindow(try await harness.conversation(id), maxMessages: 50)
+        #expect(window.allSatisfy { $0.seq > upto })
+    }
+
+    @Test("a folding call that fails leaves the summary as it was; the turn's reply is unaffected")
+    func failedFoldChangesNothing() async throws {
+        let harness = try await EngineHarness.make()
+        let model = try await FakeModel.start()
+        let template = try EngineHarness.template(
+            Self.clockYAML.replacingOccurrences(of: "max_messages: 4", with: "max_messages: 2"))
+        let runner = harness.runner(templates: [template], llm: model.client)
+        model.server.enqueue(.text("Resposta 1."))
+        let id = try #require(try await harness.inbound("Pergunta 1").conversationID)
+        try await runner.run(try await harness.claimOne())
+        model.server.enqueue(
+            .text("Resposta 2."),
+            FakeLLMServer.Reply(status: 500, content: .error(.openAI(message: "boom", type: "server_error"))))
+        try await harness.inbound("Pergunta 2")
+        let report = try await runner.run(try await harness.claimOne())
+        await model.stop()
+        #expect(model.server.requests.count == 3, "the fold was attempted")
+        #expect(report.replies == ["Resposta 2."])
+        let conversation = try await harness.conversation(id)
+        #expect(conversation.summary.isEmpty)
+        #expect(conversation.summaryUpto == nil)
+    }
+}
