@@ -49,11 +49,27 @@ struct AgentsTests {
                 let response = try await client.execute(
                     uri: "/api/v1/agents/create", method: .post, headers: tenant.headers,
                     body: .json([
-                        "name": name, "template_id": template, "default": true, "overrides": ["tone": "formal"],
+                        "name": name, "template_id": template, "default": true,
+                        "overrides": ["model": ["temperature": 0.2], "debounce": "5s"],
                     ]))
                 #expect(response.status == .created)
                 created.append(try #require(try response.json()["id"] as? String))
             }
+            // Overrides are checked like a template: unknown keys and bad values name their path.
+            let typo = try await client.execute(
+                uri: "/api/v1/agents/create", method: .post, headers: tenant.headers,
+                body: .json([
+                    "name": "Errada", "template_id": "support",
+                    "overrides": ["context": ["max_mesages": 5], "model": ["temperature": 7]],
+                ]))
+            #expect(typo.status == .unprocessableContent)
+            let typoFields = ((try typo.json()["error"] as? [String: Any])?["fields"] as? [[String: Any]] ?? [])
+                .compactMap { $0["field"] as? String }
+            #expect(typoFields.contains("overrides.context.max_mesages"), "\(typoFields)")
+            let badConfigure = try await client.execute(
+                uri: "/api/v1/agents/\(created[0])/configure", method: .put, headers: tenant.headers,
+                body: .json(["overrides": ["context": ["max_messages": 0]]]))
+            #expect(badConfigure.status == .unprocessableContent)
             let listed = try await client.execute(uri: "/api/v1/agents/list", method: .get, headers: tenant.headers)
             let agents = try #require(try listed.json()["agents"] as? [[String: Any]])
             #expect(agents.count == 2)

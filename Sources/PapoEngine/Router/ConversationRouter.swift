@@ -41,6 +41,7 @@ public struct ConversationRouter: Sendable {
     }
 
     let templates: TemplateLookup
+    let merged = AgentOverridesCache()
     /// The template used when the tenant has no agent that applies.
     public let defaultTemplateID: String?
 
@@ -55,20 +56,28 @@ public struct ConversationRouter: Sendable {
         self.init(templates: { library.template(id: $0) }, defaultTemplateID: defaultTemplateID)
     }
 
+    /// The template an agent answers with: its template file with the agent's overrides merged
+    /// in. Overrides that no longer fit (the template changed since they were checked) are
+    /// ignored rather than leaving the agent silent.
+    func template(of agent: AgentRecord) -> AgentTemplate? {
+        guard let base = templates(agent.templateID) else { return nil }
+        return merged.template(agentID: agent.id, base: base, overrides: agent.overrides) ?? base
+    }
+
     /// The agent for a turn whose new messages read `text`; `nil` when nothing applies.
     public func selectAgent(for conversation: Conversation, agents: [AgentRecord], text: String) -> Selection? {
         if let assigned = conversation.agentID,
             let agent = agents.first(where: { $0.id == assigned && $0.active }),
-            let template = templates(agent.templateID)
+            let template = template(of: agent)
         {
             return Selection(template: template, agent: agent, reason: .assigned)
         }
         for agent in agents where agent.active && !agent.isDefault {
-            if let template = templates(agent.templateID), template.triggers.matches(text) {
+            if let template = template(of: agent), template.triggers.matches(text) {
                 return Selection(template: template, agent: agent, reason: .trigger)
             }
         }
-        if let agent = agents.first(where: { $0.isDefault && $0.active }), let template = templates(agent.templateID) {
+        if let agent = agents.first(where: { $0.isDefault && $0.active }), let template = template(of: agent) {
             return Selection(template: template, agent: agent, reason: .defaultAgent)
         }
         if let id = defaultTemplateID, let template = templates(id) {

@@ -46,6 +46,9 @@ public struct AgentsController: Sendable {
             let isDefault = body["default"]?.boolValue ?? false
             let known: Set<String> = ["name", "template_id", "overrides", "default"]
             for key in body.keys.sorted() where !known.contains(key) { errors.append(FieldError(key, "unknown field")) }
+            if errors.isEmpty, let members = overrides?.objectValue {
+                errors += overrideProblems(members, templateID: templateID)
+            }
             if !errors.isEmpty { throw APIError.validation(ValidationError(errors)) }
             let agent = try await conversations.createAgent(
                 tenantID: tenant.id, name: name, templateID: templateID, overrides: overrides?.objectValue ?? [:],
@@ -69,6 +72,11 @@ public struct AgentsController: Sendable {
             }
             if let name = body["name"]?.stringValue, !(1...200).contains(name.count) {
                 errors.append(FieldError("name", "must be 1 to 200 characters"))
+            }
+            if errors.isEmpty, let members = body["overrides"]?.objectValue {
+                guard let current = try await conversations.agents(tenantID: tenant.id).first(where: { $0.id == id })
+                else { throw APIError.notFound("no agent \(id.uuidString.lowercased())") }
+                errors += overrideProblems(members, templateID: current.templateID)
             }
             if !errors.isEmpty { throw APIError.validation(ValidationError(errors)) }
             guard
@@ -111,6 +119,17 @@ public struct AgentsController: Sendable {
             throw APIError.badRequest("the agent id must be a UUID")
         }
         return id
+    }
+
+    /// Overrides are checked like a template file: merged over the template, then decoded
+    /// (unknown keys are errors) and validated. Each problem is reported at
+    /// `overrides.<path>`.
+    private func overrideProblems(_ overrides: [String: JSONValue], templateID: String) -> [FieldError] {
+        guard let template = templates?.template(id: templateID) else { return [] }
+        if overrides["id"] != nil { return [FieldError("overrides.id", "the template id cannot be overridden")] }
+        return template.applying(overrides).errors.map { error in
+            FieldError(error.path.isEmpty ? "overrides" : "overrides.\(error.path)", error.message)
+        }
     }
 
     private func templateProblem(_ id: String) -> String? {

@@ -1,5 +1,7 @@
 import Foundation
+import PapoCore
 import PapoEngine
+import PapoStore
 import PapoYAML
 import Testing
 
@@ -212,5 +214,54 @@ import Testing
             #expect(found[0].line == 3)
             #expect(found[1].file == missing.path)
         }
+    }
+}
+
+@Suite("Agent overrides")
+struct AgentOverridesTests {
+    static func base() throws -> AgentTemplate {
+        let outcome = AgentTemplateLoader.load(
+            text: TemplateFixtures.minimal(extra: "context:\n  max_messages: 20\n"), file: "demo.yaml")
+        return try #require(outcome.template)
+    }
+
+    @Test("overrides merge over the template key by key and are validated like a template")
+    func mergeAndValidate() throws {
+        let template = try Self.base()
+        let merged = template.applying([
+            "context": ["max_tokens": 900], "model": ["temperature": 0.1],
+            "prompt": ["system": "Você é a recepção de {{tenant.name}}."],
+        ])
+        let applied = try #require(merged.template, "\(merged.errors)")
+        #expect(applied.context.maxMessages == 20, "siblings of an overridden key are kept")
+        #expect(applied.context.maxTokens == 900)
+        #expect(applied.model.temperature == 0.1)
+        #expect(applied.prompt.system == "Você é a recepção de {{tenant.name}}.")
+        #expect(applied.id == template.id)
+
+        let typo = template.applying(["context": ["max_mesages": 5]])
+        #expect(typo.template == nil)
+        #expect(typo.errors.map(\.path) == ["context.max_mesages"])
+        #expect(typo.errors.first?.kind == .unknownKey)
+        let invalid = template.applying(["model": ["temperature": 9]])
+        #expect(invalid.errors.map(\.path) == ["model.temperature"])
+        #expect(template.applying([:]).template == template)
+    }
+
+    @Test("the router answers with the agent's merged template")
+    func routerUsesOverrides() throws {
+        let template = try Self.base()
+        let router = ConversationRouter(templates: { $0 == template.id ? template : nil })
+        let agent = AgentRecord(
+            id: UUID(), tenantID: UUID(), name: "Recepção", templateID: template.id,
+            overrides: ["context": ["max_messages": 6]], active: true, isDefault: true)
+        let conversation = Conversation(tenantID: agent.tenantID, sessionID: UUID(), customerNumber: "5511988887777")
+        let selection = try #require(router.selectAgent(for: conversation, agents: [agent], text: "oi"))
+        #expect(selection.template.context.maxMessages == 6)
+        // Overrides that stopped fitting are ignored rather than silencing the agent.
+        var broken = agent
+        broken.overrides = ["context": ["max_messages": "muitas"]]
+        let fallback = try #require(router.selectAgent(for: conversation, agents: [broken], text: "oi"))
+        #expect(fallback.template.context.maxMessages == 20)
     }
 }
