@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "PapoEngine",
             dependencies: [
-                "PapoYAML", "PapoCore", "PapoPostgres", "PapoStore", "PapoLLM", "PapoPlugins",
+                "PapoYAML", "PapoCore", "PapoPostgres", "PapoStore", "PapoLLM", "PapoPlugins", "PapoHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -119,7 +119,7 @@ let package = Package(
             name: "PapoServer",
             dependencies: [
                 "PapoCore", "PapoPostgres", "PapoStore", "PapoYAML", "PapoProviders", "PapoPlugins", "PapoHTTP",
-                "PapoEngine",
+                "PapoEngine", "PapoLLM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
         services.append(
             makeTurnWorker(
                 configuration: configuration, environment: environment, database: database, plugins: plugins,
-                library: library, listener: listener, logger: logger))
+                library: library, listener: listener, secretBox: secretBox, logger: logger))
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
@@ -109,19 +109,27 @@ extension Serve {
 
     func makeTurnWorker(
         configuration: PapoConfiguration, environment: [String: String], database: DatabaseBootstrap,
-        plugins: PluginHost, library: AgentTemplateLibrary, listener: PostgresListener, logger: Logger
+        plugins: PluginHost, library: AgentTemplateLibrary, listener: PostgresListener, secretBox: SecretBox?,
+        logger: Logger
     ) -> TurnWorker {
-        var llm: (any LLMClient)?
+        var endpoint: LLMEndpoint?
         if let baseURL = configuration.llmBaseURL {
-            let endpoint = LLMEndpoint(
-                baseURL: baseURL, apiKey: configuration.llmAPIKey, model: configuration.llmModel ?? "gpt-4o-mini")
-            llm = OpenAICompatibleClient(endpoint: endpoint, httpClient: HTTPClient(logger: logger), logger: logger)
+            endpoint = LLMEndpoint(
+                baseURL: baseURL, apiKey: configuration.llmAPIKey, model: configuration.llmModel ?? "gpt-4o-mini",
+                prices: configuration.llmPrices)
         } else {
-            logger.notice("no PAPO_LLM_BASE_URL: agents answer from their templates' offline answers")
+            logger.notice(
+                """
+                no PAPO_LLM_BASE_URL: agents answer from their templates' offline answers, \
+                except for tenants that set their own endpoint (PUT /api/v1/tenant/llm)
+                """)
         }
+        let clients = TenantLLMClients(
+            defaultEndpoint: endpoint, tenants: TenantStore(pool: database.pool), box: secretBox,
+            httpClient: HTTPClient(logger: logger), logger: logger)
         let store = ConversationStore(pool: database.pool)
         let router = ConversationRouter(library: library, defaultTemplateID: environment["PAPO_DEFAULT_AGENT"])
-        let runner = TurnRunner(store: store, router: router, llm: llm, plugins: plugins, logger: logger)
+        let runner = TurnRunner(store: store, router: router, clients: clients, plugins: plugins, logger: logger)
         return TurnWorker(store: store, runner: runner, listener: listener, logger: logger)
     }
 }

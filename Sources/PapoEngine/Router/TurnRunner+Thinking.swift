@@ -26,7 +26,7 @@ extension TurnRunner {
             let text = OfflineResponder.answer(template: template, texts: texts, isFirstContact: !hasReplied)
             return Answer(text: text, offline: true, handoffReason: nil, usage: usage)
         }
-        guard let llm else { return try await offline([]) }
+        guard let llm = try await client(for: conversation.tenantID) else { return try await offline([]) }
         if conversation.turnAttempts > configuration.maxTurnAttempts {
             logger.warning(
                 "turn failed repeatedly; answering offline",

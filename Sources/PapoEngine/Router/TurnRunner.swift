@@ -55,6 +55,8 @@ public struct TurnRunner: Sendable {
     let store: ConversationStore
     let router: ConversationRouter
     let llm: (any LLMClient)?
+    /// Per-tenant endpoints; when set it decides the client of every turn instead of `llm`.
+    let tenantClients: TenantLLMClients?
     let plugins: PluginHost?
     let configuration: Configuration
     let logger: Logger
@@ -67,9 +69,31 @@ public struct TurnRunner: Sendable {
         self.store = store
         self.router = router
         self.llm = llm
+        self.tenantClients = nil
         self.plugins = plugins
         self.configuration = configuration
         self.logger = logger
+    }
+
+    /// Creates a runner whose model client is chosen per tenant (the platform's endpoint or
+    /// the tenant's own); tenants with neither are answered from the offline section.
+    public init(
+        store: ConversationStore, router: ConversationRouter, clients: TenantLLMClients, plugins: PluginHost?,
+        configuration: Configuration = Configuration(), logger: Logger
+    ) {
+        self.store = store
+        self.router = router
+        self.llm = nil
+        self.tenantClients = clients
+        self.plugins = plugins
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The model client for a turn of `tenantID`.
+    func client(for tenantID: UUID) async throws -> (any LLMClient)? {
+        guard let tenantClients else { return llm }
+        return try await tenantClients.client(for: tenantID)
     }
 
     /// Runs `turn` and completes it.
@@ -131,7 +155,9 @@ public struct TurnRunner: Sendable {
         let outcome = try await store.completeTurn(completion)
         // Fewer rows than parts means an operator took over mid-turn and the store dropped them.
         let superseded = outcome.replyIDs.count != completion.replies.count
-        if kind == .answered, !superseded, template.context.summary.enabled, let llm {
+        if kind == .answered, !superseded, template.context.summary.enabled,
+            let llm = try await client(for: conversation.tenantID)
+        {
             await SummaryFolder(store: store, llm: llm, logger: logger).foldIfNeeded(conversation, template: template)
         }
         return Report(

@@ -72,6 +72,7 @@ public enum PapoRouter {
         let tenantAPI = router.group("/api/v1")
             .add(middleware: TenantAuthMiddleware(keys: keys, tenants: tenants, adminKey: dependencies.adminKey))
         TenantSettingsController(tenants: tenants).register(on: tenantAPI)
+        TenantLLMController(tenants: tenants, box: dependencies.secretBox).register(on: tenantAPI)
         MessagesController(
             messages: messages, sessions: sessions,
             media: MediaStore(pool: dependencies.pool, directory: dependencies.mediaDirectory)

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+public import PapoLLM
 public import PapoProviders
 import PapoYAML
 
@@ -19,6 +20,9 @@ public struct PapoConfiguration: Sendable {
     public var llmBaseURL: String?
     public var llmAPIKey: String?
     public var llmModel: String?
+    /// Prices per model (per million prompt and completion tokens) for the cost recorded with
+    /// each call in `ai_usage`; a model without a price records cost 0.
+    public var llmPrices = LLMPriceTable()
     public var metaAppSecret: String?
     public var metaVerifyToken: String?
     public var agentsDirectory = "agents"
@@ -106,6 +110,15 @@ public struct PapoConfiguration: Sendable {
         llmBaseURL = value("PAPO_LLM_BASE_URL") ?? llmBaseURL
         llmAPIKey = value("PAPO_LLM_API_KEY") ?? llmAPIKey
         llmModel = value("PAPO_LLM_MODEL") ?? llmModel
+        if let prices = value("PAPO_LLM_PRICES") {
+            do {
+                llmPrices = try JSONDecoder().decode(LLMPriceTable.self, from: Data(prices.utf8))
+            } catch {
+                throw ConfigurationError(
+                    "PAPO_LLM_PRICES must be JSON like {\"gpt-4o-mini\":{\"prompt_per_million\":0.15,"
+                        + "\"completion_per_million\":0.6}}: \(error)")
+            }
+        }
         metaAppSecret = value("PAPO_META_APP_SECRET") ?? metaAppSecret
         metaVerifyToken = value("PAPO_META_VERIFY_TOKEN") ?? metaVerifyToken
         agentsDirectory = value("PAPO_AGENTS_DIR") ?? agentsDirectory
@@ -162,10 +175,11 @@ public struct PapoConfiguration: Sendable {
             var baseURL: String?
             var apiKey: String?
             var model: String?
+            var prices: LLMPriceTable?
             enum CodingKeys: String, CodingKey {
                 case baseURL = "base_url"
                 case apiKey = "api_key"
-                case model
+                case model, prices
             }
         }
         struct Meta: Decodable {
@@ -208,6 +222,7 @@ public struct PapoConfiguration: Sendable {
             configuration.llmBaseURL = llm?.baseURL ?? configuration.llmBaseURL
             configuration.llmAPIKey = llm?.apiKey ?? configuration.llmAPIKey
             configuration.llmModel = llm?.model ?? configuration.llmModel
+            configuration.llmPrices = llm?.prices ?? configuration.llmPrices
             configuration.metaAppSecret = meta?.appSecret ?? configuration.metaAppSecret
             configuration.metaVerifyToken = meta?.verifyToken ?? configuration.metaVerifyToken
             configuration.agentsDirectory = agentsDir ?? configuration.agentsDirectory

@@ -16,6 +16,7 @@ public struct SecretRotation: Sendable {
         ("whatsapp_sessions", "session_data", "session_key_id"),
         ("webhook_subscriptions", "secret", "secret_key_id"),
         ("tenants", "inbound_secret", "inbound_secret_key_id"),
+        ("tenants", "llm_api_key", "llm_api_key_id"),
     ]
 
     /// Re-seals every row not under the current key, each table in one transaction; returns
