@@ -194,8 +194,9 @@ let package = Package(
             name: "PapoServerTests",
             dependencies: [
                 "PapoServer", "PapoTestKit", "PapoPostgres", "PapoProviders", "PapoStore", "PapoCore", "PapoPlugins",
-                "PapoHTTP",
+                "PapoHTTP", "PapoEngine", "PapoLLM",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -46,18 +46,6 @@ struct Serve: AsyncParsableCommand {
         let listener = PostgresListener(
             connectionString: database.pool.configuration.connectionString, logger: logger)
         services.append(listener)
-        let messages = MessageStore(pool: database.pool)
-        let directory = DefaultProviderDirectory(
-            credentials: secretBox.map {
-                .init(sessions: SessionStore(pool: database.pool), box: $0, httpClient: HTTPClient(logger: logger))
-            })
-        services.append(
-            OutboxSender(
-                messages: messages, sessions: SessionStore(pool: database.pool), directory: directory,
-                router: ProviderRouter(), listener: listener,
-                media: MediaStore(pool: database.pool, directory: configuration.mediaDirectory), logger: logger))
-        services.append(SandboxStatusPump(directory: directory, messages: messages, logger: logger))
-
         let plugins = PluginHost(
             configuration: PluginHostConfiguration(
                 directories: configuration.pluginDirectories(), files: configuration.bundledPluginFiles()),
@@ -65,10 +53,10 @@ struct Serve: AsyncParsableCommand {
         defer { plugins.shutdown() }
         let library = loadTemplates(configuration: configuration, logger: logger)
         services.append(TemplateWatcher(library: library))
-        services.append(
-            makeTurnWorker(
-                configuration: configuration, environment: environment, database: database, plugins: plugins,
-                library: library, listener: listener, secretBox: secretBox, logger: logger))
+        let engine = makeEngine(
+            configuration: configuration, environment: environment, database: database, plugins: plugins,
+            library: library, listener: listener, secretBox: secretBox, logger: logger)
+        services += engine.services
         let router = PapoRouter.make(
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
@@ -107,11 +95,11 @@ extension Serve {
         return library
     }
 
-    func makeTurnWorker(
+    func makeEngine(
         configuration: PapoConfiguration, environment: [String: String], database: DatabaseBootstrap,
         plugins: PluginHost, library: AgentTemplateLibrary, listener: PostgresListener, secretBox: SecretBox?,
         logger: Logger
-    ) -> TurnWorker {
+    ) -> EngineStack {
         var endpoint: LLMEndpoint?
         if let baseURL = configuration.llmBaseURL {
             endpoint = LLMEndpoint(
@@ -124,13 +112,14 @@ extension Serve {
                 except for tenants that set their own endpoint (PUT /api/v1/tenant/llm)
                 """)
         }
+        let http = HTTPClient(logger: logger)
         let clients = TenantLLMClients(
-            defaultEndpoint: endpoint, tenants: TenantStore(pool: database.pool), box: secretBox,
-            httpClient: HTTPClient(logger: logger), logger: logger)
-        let store = ConversationStore(pool: database.pool)
+            defaultEndpoint: endpoint, tenants: TenantStore(pool: database.pool), box: secretBox, httpClient: http,
+            logger: logger)
         let router = ConversationRouter(library: library, defaultTemplateID: environment["PAPO_DEFAULT_AGENT"])
-        let runner = TurnRunner(store: store, router: router, clients: clients, plugins: plugins, logger: logger)
-        return TurnWorker(store: store, runner: runner, listener: listener, logger: logger)
+        return EngineStack(
+            pool: database.pool, listener: listener, router: router, clients: clients, plugins: plugins,
+            secretBox: secretBox, mediaDirectory: configuration.mediaDirectory, httpClient: http, logger: logger)
     }
 }
 

@@ -18,9 +18,11 @@ public struct SandboxStatusPump: Service {
         self.logger = logger
     }
 
+    /// Runs until graceful shutdown or cancellation, then returns normally: a service that
+    /// throws `CancellationError` on shutdown reads to the service group as a failure.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
                 var watched: Set<UUID> = []
                 // Sandboxes appear when a session first sends; look for new ones each second.
                 while !Task.isCancelled {
@@ -28,8 +30,9 @@ public struct SandboxStatusPump: Service {
                         watched.insert(sessionID)
                         group.addTask { await pump(sandbox, sessionID: sessionID) }
                     }
-                    try await Task.sleep(for: .seconds(1))
+                    try? await Task.sleep(for: .seconds(1))
                 }
+                group.cancelAll()
             }
         }
     }

@@ -53,6 +53,8 @@ public final class FakeLLMServer: Sendable {
         var replies: [Reply] = []
         var requests: [RecordedRequest] = []
         var served = 0
+        var responder: (@Sendable (RecordedRequest) -> Reply)?
+        var recordsRequests = true
     }
 
     private let state = Mutex(State())
@@ -79,6 +81,21 @@ public final class FakeLLMServer: Sendable {
     /// Appends replies to the queue; each request takes the oldest.
     public func enqueue(contentsOf replies: [Reply]) {
         state.withLock { $0.replies.append(contentsOf: replies) }
+    }
+
+    /// Answers every request the queue has no scripted reply for, e.g. an echo of the last
+    /// user message for end-to-end tests and benchmarks. With `recordingRequests: false`
+    /// requests are not kept (long benchmarks would grow memory).
+    public func respond(recordingRequests: Bool = true, _ responder: @escaping @Sendable (RecordedRequest) -> Reply) {
+        state.withLock {
+            $0.responder = responder
+            $0.recordsRequests = recordingRequests
+        }
+    }
+
+    /// How many requests were served.
+    public var servedCount: Int {
+        state.withLock { $0.served }
     }
 
     /// Every request received so far, oldest first.
@@ -117,11 +134,13 @@ public final class FakeLLMServer: Sendable {
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
             headers: request.headers.map { (name: $0.name.rawName, value: $0.value) }, body: body,
             deployment: deployment)
-        let (reply, number) = state.withLock { state -> (Reply?, Int) in
-            state.requests.append(recorded)
+        let (scripted, responder, number) = state.withLock {
+            state -> (Reply?, (@Sendable (RecordedRequest) -> Reply)?, Int) in
+            if state.recordsRequests { state.requests.append(recorded) }
             state.served += 1
-            return (state.replies.isEmpty ? nil : state.replies.removeFirst(), state.served)
+            return (state.replies.isEmpty ? nil : state.replies.removeFirst(), state.responder, state.served)
         }
+        let reply = scripted ?? responder?(recorded)
         let probe = (try? JSONDecoder().decode(RequestProbe.self, from: body)) ?? RequestProbe()
         let script =
             reply
