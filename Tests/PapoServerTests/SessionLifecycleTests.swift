@@ -221,6 +221,36 @@ struct SessionLifecycleTests {
         }
     }
 
+    @Test("re-initialising a Baileys session replaces its gateway instance and secret, keeping the session id")
+    func reinitialiseBaileys() async throws {
+        try await SessionHarness.with { harness in
+            try await harness.live { client in
+                let tenant = try await client.createTenant("Again Co")
+                let (id, instance) = try await Self.connectedBaileys(harness, client, tenant: tenant)
+                let oldSecret = try #require(harness.gateway.instance(named: instance)?.webhookHeaders.values.first)
+                #expect(try await harness.gateway.emitConnection("close", instance: instance, statusReason: 401) == 200)
+                let (status, body) = try await client.initialize(harness.baileysBody(), as: tenant)
+                #expect(status == .ok, "\(body)")
+                let session = try #require(body["session"] as? [String: Any])
+                #expect(session["id"] as? String == id)
+                #expect(session["status"] as? String == "qr")
+                let calls = harness.gateway.requests.map { "\($0.method) \($0.path)" }
+                #expect(calls.contains("DELETE /instance/delete/\(instance)"))
+                #expect(calls.filter { $0 == "POST /instance/create" }.count == 2)
+                let newSecret = try #require(harness.gateway.instance(named: instance)?.webhookHeaders.values.first)
+                #expect(newSecret != oldSecret)
+                // The old secret no longer authenticates; the new one does.
+                let stale = try await client.execute(
+                    uri: "/api/v1/webhooks/baileys/\(id)", method: .post,
+                    headers: [.contentType: "application/json", HTTPField.Name("X-Papo-Webhook-Secret")!: oldSecret],
+                    body: .init(string: #"{"event":"connection.update","instance":"x","data":{"state":"open"}}"#))
+                #expect(stale.status == .unauthorized)
+                #expect(try await harness.gateway.emitConnection("open", instance: instance) == 200)
+                #expect(try await client.sessionStatus("id=\(id)", as: tenant)["status"] as? String == "connected")
+            }
+        }
+    }
+
     @Test("another tenant can neither see nor disconnect a session")
     func tenantIsolation() async throws {
         try await SessionHarness.with { harness in
