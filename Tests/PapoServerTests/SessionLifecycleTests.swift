@@ -118,6 +118,42 @@ struct SessionLifecycleTests {
         }
     }
 
+    @Test("the health check finds a Baileys session that died silently and reconnects it; a rejected key stops it")
+    func baileysHealthCheck() async throws {
+        try await SessionHarness.with { harness in
+            try await harness.live { client in
+                let tenant = try await client.createTenant("Silent Co")
+                let (id, instance) = try await Self.connectedBaileys(harness, client, tenant: tenant)
+                let monitor = harness.monitor(checkInterval: .seconds(60))
+                // A healthy check: still open, nothing to do.
+                #expect(try await monitor.runOnce(now: Self.later) == (reconnects: 0, checks: 1))
+                #expect(try await harness.row(id).decode("status", as: String.self) == "connected")
+
+                // The socket dies without any webhook (field-notes: "sessions silently stop").
+                harness.gateway.setState("close", for: instance)
+                #expect(try await monitor.runOnce(now: Self.later.addingTimeInterval(61)).checks == 1)
+                var row = try await harness.row(id)
+                #expect(try row.decode("status", as: String.self) == "connecting")
+                #expect(try row.decode("reconnect_attempts", as: Int.self) == 1)
+                #expect(try await monitor.runOnce(now: Self.later.addingTimeInterval(200)).reconnects == 1)
+                #expect(harness.gateway.connectCalls(for: instance) == 1)
+                #expect(try await harness.row(id).decode("status", as: String.self) == "qr")
+
+                // Linked again; then the gateway starts refusing the stored key: failed, no reconnects.
+                #expect(try await harness.gateway.emitConnection("open", instance: instance) == 200)
+                harness.gateway.failNext(1, status: 401, message: "Unauthorized")
+                try await monitor.runOnce(now: Self.later.addingTimeInterval(400))
+                row = try await harness.row(id)
+                #expect(try row.decode("status", as: String.self) == "failed")
+                #expect(try row.decode("last_error", as: String.self).contains("http_401"))
+                for round in 1...3 {
+                    try await monitor.runOnce(now: Self.later.addingTimeInterval(Double(400 + round * 3600)))
+                }
+                #expect(harness.gateway.connectCalls(for: instance) == 1)
+            }
+        }
+    }
+
     @Test("the health monitor service checks Meta sessions and stops for good when the token is revoked")
     func metaHealthMonitor() async throws {
         try await SessionHarness.with { harness in
