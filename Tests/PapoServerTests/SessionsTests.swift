@@ -135,6 +135,33 @@ struct SessionsTests {
         }
     }
 
+    @Test("without global Meta secrets, webhooks are checked with the app secret and verify token of the session")
+    func metaWebhookWithSessionSecrets() async throws {
+        try await SessionHarness.with { harness in
+            try await harness.live { client in
+                let tenant = try await client.createTenant("Own Secrets Co")
+                let (status, _) = try await client.initialize(harness.metaBody(), as: tenant)
+                #expect(status == .ok)
+                let handshake = "/api/v1/webhooks/meta?hub.mode=subscribe&hub.challenge=8812"
+                let good = try await client.execute(uri: handshake + "&hub.verify_token=verify-official", method: .get)
+                #expect(good.status == .ok && String(buffer: good.body) == "8812")
+                let bad = try await client.execute(uri: handshake + "&hub.verify_token=guess", method: .get)
+                #expect(bad.status == .forbidden)
+
+                let url = URL(string: "\(try #require(harness.publicURL.withLock { $0 }))/api/v1/webhooks/meta")!
+                let forged = try await harness.graph.emitText(
+                    "forged", from: "5511977776666", to: url, appSecret: "guess")
+                let genuine = try await harness.graph.emitText(
+                    "genuine", from: "5511977776666", to: url, appSecret: "meta-app-secret-official")
+                let stored = try await harness.app.pool.query(
+                    "SELECT provider_message_id FROM messages WHERE direction = 'inbound'"
+                ).map { try $0.decode("provider_message_id", as: String.self) }
+                #expect(stored == [genuine])
+                #expect(!stored.contains(forged))
+            }
+        }
+    }
+
     @Test("validation names the fields; re-initialising a name keeps the session, another provider is refused")
     func validationAndReinitialise() async throws {
         try await SessionHarness.with { harness in

@@ -66,7 +66,8 @@ public enum PapoRouter {
         let sessions = SessionStore(pool: dependencies.pool)
         // Provider webhooks authenticate by signature or per-session secret, not by API key.
         let webhooks = router.group("/api/v1")
-        MetaWebhookController(webhook: dependencies.metaWebhook, messages: messages).register(on: webhooks)
+        MetaWebhookController(webhook: dependencies.metaWebhook, messages: messages, box: dependencies.secretBox)
+            .register(on: webhooks)
         BaileysWebhookController(
             sessions: sessions, messages: messages,
             reconnect: dependencies.sessionConnector?.backoff ?? SessionConnector.defaultBackoff

@@ -1,5 +1,5 @@
 public import Foundation
-import PapoCore
+public import PapoCore
 import PapoPostgres
 
 /// The health monitor's queries. They run across tenants (the monitor serves all of them) and
@@ -39,5 +39,37 @@ extension SessionStore {
             RETURNING \(fragment: SessionDetails.columns)
             """
         ).map(SessionDetails.init(row:))
+    }
+}
+
+extension SessionStore {
+    /// The sealed credentials of the session a provider names `externalID` (a Meta
+    /// `phone_number_id`), before any tenant is known: for checking a webhook's signature with
+    /// the secret stored for that number.
+    public func sealedCredentials(
+        provider: ProviderKind, externalID: String
+    ) async throws -> (
+        data: Data, keyID: String
+    )? {
+        guard
+            let row = try await pool.query(
+                """
+                SELECT session_data, session_key_id FROM whatsapp_sessions
+                WHERE provider = \(provider.rawValue) AND external_id = \(externalID) AND session_data IS NOT NULL
+                """
+            ).first
+        else { return nil }
+        return (try row.decode("session_data"), try row.decode("session_key_id"))
+    }
+
+    /// The sealed credentials of every session on `provider` that has some, across tenants: for
+    /// Meta's subscription handshake, which names no number.
+    public func allSealedCredentials(provider: ProviderKind) async throws -> [(data: Data, keyID: String)] {
+        try await pool.query(
+            """
+            SELECT session_data, session_key_id FROM whatsapp_sessions
+            WHERE provider = \(provider.rawValue) AND session_data IS NOT NULL
+            """
+        ).map { (try $0.decode("session_data"), try $0.decode("session_key_id")) }
     }
 }
