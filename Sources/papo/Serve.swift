@@ -33,9 +33,14 @@ struct Serve: AsyncParsableCommand {
         }
         let secretBox: SecretBox?
         do {
-            secretBox = try configuration.encryptionKey.map { try SecretBox(configuration: $0) }
+            secretBox = try configuration.secretBox()
         } catch {
-            throw ValidationError("PAPO_ENCRYPTION_KEY: \(error)")
+            throw ValidationError("\(error)")
+        }
+        if configuration.publicURL == nil {
+            logger.notice(
+                "no PAPO_PUBLIC_URL: Baileys gateways will be told to post events to \(configuration.effectivePublicURL)"
+            )
         }
         let database = try await DatabaseBootstrap.open(configuration, environment: environment, logger: logger)
         var services: [any Service] = []
@@ -46,6 +51,18 @@ struct Serve: AsyncParsableCommand {
         let listener = PostgresListener(
             connectionString: database.pool.configuration.connectionString, logger: logger)
         services.append(listener)
+        let providerClient = HTTPClient(logger: logger)
+        let publicURL = configuration.effectivePublicURL
+        let connector = secretBox.map {
+            SessionConnector(
+                sessions: SessionStore(pool: database.pool), box: $0, httpClient: providerClient,
+                publicURL: { publicURL }, logger: logger)
+        }
+        if let connector {
+            services.append(
+                SessionMonitor(connector: connector, checkInterval: configuration.sessionCheckInterval, logger: logger))
+        }
+
         let plugins = PluginHost(
             configuration: PluginHostConfiguration(
                 directories: configuration.pluginDirectories(), files: configuration.bundledPluginFiles()),
@@ -61,7 +78,7 @@ struct Serve: AsyncParsableCommand {
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
                 metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory,
-                secretBox: secretBox, templates: library))
+                secretBox: secretBox, templates: library, sessionConnector: connector))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

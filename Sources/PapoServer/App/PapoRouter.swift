@@ -23,13 +23,16 @@ public enum PapoRouter {
         public var secretBox: SecretBox?
         /// The agent templates, for the agents API.
         public var templates: AgentTemplateLibrary?
+        /// Connects Meta and Baileys numbers; without it only Sandbox sessions can be initialised.
+        public var sessionConnector: SessionConnector?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
             mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil,
-            templates: AgentTemplateLibrary? = nil
+            templates: AgentTemplateLibrary? = nil, sessionConnector: SessionConnector? = nil
         ) {
+            self.sessionConnector = sessionConnector
             self.templates = templates
             self.secretBox = secretBox
             self.plugins = plugins
@@ -63,8 +66,12 @@ public enum PapoRouter {
         let sessions = SessionStore(pool: dependencies.pool)
         // Provider webhooks authenticate by signature or per-session secret, not by API key.
         let webhooks = router.group("/api/v1")
-        MetaWebhookController(webhook: dependencies.metaWebhook, messages: messages).register(on: webhooks)
-        BaileysWebhookController(sessions: sessions, messages: messages).register(on: webhooks)
+        MetaWebhookController(webhook: dependencies.metaWebhook, messages: messages, box: dependencies.secretBox)
+            .register(on: webhooks)
+        BaileysWebhookController(
+            sessions: sessions, messages: messages,
+            reconnect: dependencies.sessionConnector?.backoff ?? SessionConnector.defaultBackoff
+        ).register(on: webhooks)
         let tenantWebhooks = TenantWebhooksController(
             tenants: tenants, messages: messages, sessions: sessions, box: dependencies.secretBox)
         tenantWebhooks.registerWebhooks(on: webhooks)
@@ -79,6 +86,7 @@ public enum PapoRouter {
         ).register(on: tenantAPI)
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
         tenantWebhooks.registerSecretRoute(on: tenantAPI)
+        SessionsController(sessions: sessions, connector: dependencies.sessionConnector).register(on: tenantAPI)
         AgentsController(conversations: ConversationStore(pool: dependencies.pool), templates: dependencies.templates)
             .register(on: tenantAPI)
 

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import PapoLLM
 public import PapoProviders
+public import PapoStore
 import PapoYAML
 
 /// Everything `papo serve` reads at start: environment variables, or a `papo.yaml` whose
@@ -34,8 +35,39 @@ public struct PapoConfiguration: Sendable {
     public var corsAllowedOrigins: [String] = []
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// The URL providers' webhooks reach this server at (gateways post session events there);
+    /// `nil` means `http://<host>:<port>`, which only a gateway on the same machine can reach.
+    public var publicURL: String?
+    /// How often the health monitor checks each connected Meta or Baileys session.
+    public var sessionCheckInterval: Duration = .seconds(60)
 
     public init() {}
+
+    /// The public URL, or the listening address when none is configured.
+    public var effectivePublicURL: String {
+        publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+    }
+
+    /// The encryption of stored secrets. Without `PAPO_ENCRYPTION_KEY`, only the embedded setup may
+    /// start (`papo serve` then creates a key in the data folder and says so): against a real
+    /// database, credentials would otherwise be stored under a key nobody can find again, or not
+    /// at all. A malformed key is refused too.
+    public func secretBox() throws -> SecretBox? {
+        guard let encryptionKey else {
+            guard usesEmbeddedDatabase else {
+                throw ConfigurationError(
+                    "PAPO_ENCRYPTION_KEY is not set: Papo refuses to start without it when DATABASE_URL is set, "
+                        + "because session credentials and webhook secrets are stored encrypted. Create one with "
+                        + "`papo keys generate` and keep it safe (losing it loses the stored credentials)")
+            }
+            return nil
+        }
+        do {
+            return try SecretBox(configuration: encryptionKey)
+        } catch {
+            throw ConfigurationError("PAPO_ENCRYPTION_KEY: \(error)")
+        }
+    }
 
     /// The Meta webhook checker, when both its secrets are configured.
     public var metaWebhook: MetaWebhook? {
@@ -138,6 +170,10 @@ public struct PapoConfiguration: Sendable {
         }
         tlsCertificatePath = value("PAPO_TLS_CERT") ?? tlsCertificatePath
         tlsKeyPath = value("PAPO_TLS_KEY") ?? tlsKeyPath
+        publicURL = value("PAPO_PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? publicURL
+        if let seconds = try integer("PAPO_SESSION_CHECK_INTERVAL") {
+            sessionCheckInterval = .seconds(seconds)
+        }
     }
 
     func validate() throws {
@@ -147,6 +183,12 @@ public struct PapoConfiguration: Sendable {
         }
         if let adminKey, adminKey.count < 24 {
             throw ConfigurationError("PAPO_ADMIN_KEY must be at least 24 characters (use e.g. `openssl rand -hex 32`)")
+        }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ConfigurationError("PAPO_PUBLIC_URL must be an http:// or https:// URL, got '\(publicURL)'")
+        }
+        guard sessionCheckInterval >= .seconds(1) else {
+            throw ConfigurationError("PAPO_SESSION_CHECK_INTERVAL must be at least 1 (seconds)")
         }
         if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
             throw ConfigurationError("PAPO_TLS_CERT and PAPO_TLS_KEY must be set together")
@@ -170,6 +212,8 @@ public struct PapoConfiguration: Sendable {
         var logLevel: String?
         var corsOrigins: [String]?
         var tls: TLS?
+        var publicURL: String?
+        var sessionCheckInterval: Int?
 
         struct LLM: Decodable {
             var baseURL: String?
@@ -209,6 +253,8 @@ public struct PapoConfiguration: Sendable {
             case logLevel = "log_level"
             case corsOrigins = "cors_origins"
             case tls
+            case publicURL = "public_url"
+            case sessionCheckInterval = "session_check_interval"
         }
 
         func apply(to configuration: inout PapoConfiguration) {
@@ -232,6 +278,9 @@ public struct PapoConfiguration: Sendable {
             configuration.corsAllowedOrigins = corsOrigins ?? configuration.corsAllowedOrigins
             configuration.tlsCertificatePath = tls?.certificate ?? configuration.tlsCertificatePath
             configuration.tlsKeyPath = tls?.key ?? configuration.tlsKeyPath
+            configuration.publicURL = publicURL ?? configuration.publicURL
+            configuration.sessionCheckInterval =
+                sessionCheckInterval.map { .seconds($0) } ?? configuration.sessionCheckInterval
         }
     }
 }

@@ -13,9 +13,9 @@ public protocol ProviderDirectory: Sendable {
 /// The directory `papo serve` uses: one in-process Sandbox per sandbox session, and Meta or
 /// Baileys clients built from the session's encrypted credentials.
 ///
-/// Credentials are JSON sealed with the ``SecretBox``: for Meta
-/// `{"phone_number_id", "access_token", "base_url"?, "api_version"?}`, for Baileys
-/// `{"base_url", "instance", "api_key"}`. A session without them fails its sends with a clear
+/// Credentials are JSON sealed with the ``SecretBox``, written by ``SessionConnector``: for Meta
+/// `{"phone_number_id", "access_token", "app_secret", "verify_token", "base_url"?, "api_version"?}`,
+/// for Baileys `{"base_url", "instance", "api_key"}` (the instance's own token). A session without them fails its sends with a clear
 /// permanent error rather than dropping them.
 public final class DefaultProviderDirectory: ProviderDirectory {
     private let sandboxes = Mutex<[UUID: SandboxProvider]>([:])

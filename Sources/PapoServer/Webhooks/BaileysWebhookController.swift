@@ -3,7 +3,7 @@ import HTTPTypes
 public import Hummingbird
 import Logging
 import NIOCore
-import PapoCore
+public import PapoCore
 import PapoProviders
 public import PapoStore
 
@@ -16,9 +16,9 @@ public struct BaileysWebhookController: Sendable {
     let sessions: SessionStore
     let ingest: InboundIngest
 
-    public init(sessions: SessionStore, messages: MessageStore) {
+    public init(sessions: SessionStore, messages: MessageStore, reconnect: Backoff = SessionConnector.defaultBackoff) {
         self.sessions = sessions
-        ingest = InboundIngest(messages: messages, sessions: sessions)
+        ingest = InboundIngest(messages: messages, sessions: sessions, reconnect: reconnect)
     }
 
     public func register(on group: RouterGroup<AppRequestContext>) {

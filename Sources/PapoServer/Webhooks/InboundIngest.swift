@@ -12,6 +12,8 @@ struct InboundIngest: Sendable {
     /// Customer messages open or extend a conversation and schedule its turn after this pause,
     /// so a burst of messages is answered once.
     var debounce: Duration = .seconds(3)
+    /// Reconnect pacing after a gateway reports a transient close.
+    var reconnect: Backoff = SessionConnector.defaultBackoff
 
     var conversations: ConversationStore { ConversationStore(pool: messages.pool) }
 
@@ -45,9 +47,9 @@ struct InboundIngest: Sendable {
                     errorMessage: update.error?.message)
             case .connection(let sessionKey, let connection):
                 guard let (tenantID, sessionID) = try await target(sessionKey) else { continue }
-                try await sessions.recordConnection(
-                    sessionID: sessionID, tenantID: tenantID, state: connection.state,
-                    qr: connection.qrCode?.code, phoneNumber: connection.phoneNumber?.digits, error: connection.detail)
+                // Publishes session.status / session.qr and schedules reconnects by the policy.
+                try await sessions.record(
+                    SessionMonitor.report(connection), sessionID: sessionID, tenantID: tenantID, backoff: reconnect)
             }
         }
     }

@@ -16,20 +16,25 @@ public import PapoStore
 public struct MetaWebhookController: Sendable {
     let webhook: MetaWebhook?
     let messages: MessageStore
+    /// Without the global secrets, each session's own (stored sealed at initialise) are used.
+    let sessionSecrets: SessionMetaSecrets?
 
-    public init(webhook: MetaWebhook?, messages: MessageStore) {
+    public init(webhook: MetaWebhook?, messages: MessageStore, box: SecretBox? = nil) {
         self.webhook = webhook
         self.messages = messages
+        sessionSecrets = box.map { SessionMetaSecrets(sessions: SessionStore(pool: messages.pool), box: $0) }
     }
 
     public func register(on group: RouterGroup<AppRequestContext>) {
         group.get("/webhooks/meta") { request, _ -> Response in
-            let webhook = try configured()
             let query = request.uri.queryParameters
+            let webhooks = try await verifiers()
             guard
-                let challenge = webhook.challengeResponse(
-                    mode: query.get("hub.mode"), verifyToken: query.get("hub.verify_token"),
-                    challenge: query.get("hub.challenge"))
+                let challenge = webhooks.lazy.compactMap({
+                    $0.challengeResponse(
+                        mode: query.get("hub.mode"), verifyToken: query.get("hub.verify_token"),
+                        challenge: query.get("hub.challenge"))
+                }).first
             else {
                 throw APIError(.forbidden, code: "verification_failed", message: "hub.verify_token does not match")
             }
@@ -39,10 +44,9 @@ public struct MetaWebhookController: Sendable {
         }
         group.post("/webhooks/meta") { request, context -> Response in
             var request = request
-            let webhook = try configured()
             let buffer = try await request.collectBody(upTo: 4 << 20)
             let body = Data(buffer.readableBytesView)
-            guard webhook.isValidSignature(request.headers[.hubSignature], body: body) else {
+            guard try await isSigned(body, signature: request.headers[.hubSignature]) else {
                 throw APIError(
                     .unauthorized, code: "invalid_signature", message: "X-Hub-Signature-256 does not match the body")
             }
@@ -57,13 +61,33 @@ public struct MetaWebhookController: Sendable {
         }
     }
 
-    private func configured() throws -> MetaWebhook {
-        guard let webhook else {
-            throw APIError(
-                .notFound, code: "meta_not_configured",
-                message: "the Meta webhook is off; set PAPO_META_APP_SECRET and PAPO_META_VERIFY_TOKEN")
+    private static let notConfigured = APIError(
+        .notFound, code: "meta_not_configured",
+        message:
+            "the Meta webhook is off; set PAPO_META_APP_SECRET and PAPO_META_VERIFY_TOKEN, or connect a Meta session")
+
+    /// The global verifier, else every Meta session's own.
+    private func verifiers() async throws -> [MetaWebhook] {
+        if let webhook { return [webhook] }
+        guard let sessionSecrets else { throw Self.notConfigured }
+        let all = try await sessionSecrets.allWebhooks()
+        guard !all.isEmpty else { throw Self.notConfigured }
+        return all
+    }
+
+    /// Checks the signature with the global app secret, else with the app secret of the session
+    /// owning each number the notification names (all of them must match).
+    private func isSigned(_ body: Data, signature: String?) async throws -> Bool {
+        if let webhook { return webhook.isValidSignature(signature, body: body) }
+        guard let sessionSecrets else { throw Self.notConfigured }
+        let numbers = SessionMetaSecrets.phoneNumberIDs(in: body)
+        guard !numbers.isEmpty else { return false }
+        for number in numbers {
+            guard let webhook = try await sessionSecrets.webhook(phoneNumberID: number),
+                webhook.isValidSignature(signature, body: body)
+            else { return false }
         }
-        return webhook
+        return true
     }
 
     func ingest(_ events: [InboundEvent], logger: Logger) async throws {

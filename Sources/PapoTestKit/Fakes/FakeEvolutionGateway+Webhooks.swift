@@ -1,5 +1,6 @@
 import Foundation
 public import PapoCore
+import Synchronization
 
 /// Webhooks as Evolution posts them: the envelope of baileys-gateway.md, to the instance's
 /// webhook URL, with the headers the instance was created with (the per-session secret).
@@ -68,6 +69,30 @@ extension FakeEvolutionGateway {
                 "instance": .string(instance), "wuid": "5511900000000@s.whatsapp.net", "profileName": "Acme",
                 "state": .string(connectionState), "statusReason": .integer(statusReason),
             ]))
+    }
+}
+
+extension FakeEvolutionGateway {
+    /// A fresh QR code (`qrcode.updated`), as the gateway sends each time the previous one
+    /// expires; returns the receiver's HTTP status. The code's payload ends in the new count.
+    @discardableResult
+    public func emitQRCode(instance name: String) async throws -> Int {
+        let count = state.withLock { state -> Int in
+            state.instances[name]?.qrCount += 1
+            return state.instances[name]?.qrCount ?? 1
+        }
+        var qrcode = Self.qrCode(for: name, count: count, pairingCode: nil)
+        if case .object(var object) = qrcode {
+            object["instance"] = .string(name)
+            object["count"] = nil
+            qrcode = .object(object)
+        }
+        return try await emit(event: "qrcode.updated", instance: name, data: .object(["qrcode": qrcode]))
+    }
+
+    /// How many `GET /instance/connect/{instance}` calls the fake answered for `name`.
+    public func connectCalls(for name: String) -> Int {
+        requests.filter { $0.method == "GET" && $0.path == "/instance/connect/\(name)" }.count
     }
 }
 
