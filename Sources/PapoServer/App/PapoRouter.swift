@@ -23,13 +23,16 @@ public enum PapoRouter {
         public var secretBox: SecretBox?
         /// The agent templates, for the agents API.
         public var templates: AgentTemplateLibrary?
+        /// Fans realtime events out to SSE and WebSocket clients; without it those routes answer 503.
+        public var eventHub: EventHub?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
             mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil,
-            templates: AgentTemplateLibrary? = nil
+            templates: AgentTemplateLibrary? = nil, eventHub: EventHub? = nil
         ) {
+            self.eventHub = eventHub
             self.templates = templates
             self.secretBox = secretBox
             self.plugins = plugins
@@ -79,6 +82,9 @@ public enum PapoRouter {
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
         tenantWebhooks.registerSecretRoute(on: tenantAPI)
         AgentsController(conversations: ConversationStore(pool: dependencies.pool), templates: dependencies.templates)
+            .register(on: tenantAPI)
+        EventStreamController(hub: dependencies.eventHub).register(on: tenantAPI)
+        WebhookSubscriptionsController(store: WebhookStore(pool: dependencies.pool), box: dependencies.secretBox)
             .register(on: tenantAPI)
 
         routes.load(from: router)
