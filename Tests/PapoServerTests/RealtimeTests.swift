@@ -166,6 +166,13 @@ struct RealtimeTests {
         let events = received.values.withLock { $0 }
         #expect(events.map { $0["payload"]?["n"]?.doubleValue } == [1, 2, 3])
         #expect(events.map { $0["type"]?.stringValue } == ["message.received", "message.status", "message.status"])
+
+        // The upgrade request goes through tenant auth and the same validation as SSE.
+        let socketURL = instance.baseURL + "/api/v1/ws"
+        #expect(try await http.execute(HTTPClientRequest(url: socketURL)).status == 401)
+        let bad = try await http.execute(
+            HTTPClientRequest(url: socketURL + "?types=everything", headers: tenant.headers))
+        #expect(bad.status == 422)
         await instance.stop()
     }
 

@@ -34,7 +34,8 @@ public struct WebhookStore: Sendable {
                 ).first!)
             try AuditLog.record(
                 tenantID: tenantID, actor: actor, action: "webhook.subscription.create",
-                target: subscription.id.uuidString.lowercased(), details: ["url": .string(url)], on: connection)
+                target: subscription.id.uuidString.lowercased(), details: ["url": .string(Self.auditedURL(url))],
+                on: connection)
             return subscription
         }
     }
@@ -188,6 +189,12 @@ public struct WebhookStore: Sendable {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The URL without its query: receivers sometimes put a token there, and the audit log is
+    /// read by people who should not see it.
+    static func auditedURL(_ url: String) -> String {
+        String(url.prefix { $0 != "?" && $0 != "#" })
     }
 
     /// Error texts are kept short: they come from receivers and transports.
