@@ -302,3 +302,63 @@ extension RealtimeTests {
         await instance.stop()
     }
 }
+
+extension RealtimeTests {
+    @Test("events committed while the listening connection is down still reach live clients")
+    func listenerReconnect() async throws {
+        var configuration = EventHub.Configuration()
+        configuration.pollInterval = .seconds(600)
+        let instance = try await LiveInstance.start(database: try TestDatabase.create(), hub: configuration)
+        let tenant = try await LiveTenant.create("Reconexão", on: instance, http: http)
+        let pool = instance.pool
+        let events = try await readServerSentEvents(
+            2, url: instance.baseURL + "/api/v1/events", headers: tenant.headers, http: http
+        ) {
+            try await instance.waitForSubscribers(tenant.id)
+            try await publishEvent(.messageStatus, tenantID: tenant.id, payload: ["n": 1], on: pool)
+            // Let the hub read the first event on its own before the second appears.
+            try await Task.sleep(for: .milliseconds(500))
+            // An event whose NOTIFY never arrived (as when it was sent while the listener was
+            // away): the hub finds it by re-reading when the listener reconnects.
+            try await pool.query(
+                """
+                INSERT INTO events (tenant_id, type, payload) VALUES (\(tenant.id), 'message.status', '{"n": 2}')
+                """)
+            let killed = try await pool.query(
+                """
+                SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()
+                """)
+            #expect(killed.count == 1)
+        }
+        #expect(events.map { $0.json?["payload"]?["n"]?.doubleValue } == [1, 2])
+        await instance.stop()
+    }
+}
+
+extension RealtimeTests {
+    @Test("an event whose transaction commits late is not skipped by a client already past a later id")
+    func lateCommitNotSkipped() async throws {
+        let instance = try await LiveInstance.start(database: try TestDatabase.create())
+        let tenant = try await LiveTenant.create("Ordem", on: instance, http: http)
+        let pool = instance.pool
+        let events = try await readServerSentEvents(
+            2, url: instance.baseURL + "/api/v1/events", headers: tenant.headers, http: http
+        ) {
+            try await instance.waitForSubscribers(tenant.id)
+            // The first transaction takes its id, then stays open for a while; the second starts
+            // later. Without ordering, the second would commit first and a reader at its id would
+            // never look back for the first.
+            async let slow: Int64 = pool.withTransaction { connection in
+                let id = try EventLog.publish(.messageStatus, tenantID: tenant.id, payload: ["n": 1], on: connection)
+                Thread.sleep(forTimeInterval: 0.5)
+                return id
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let fast = try await publishEvent(.messageStatus, tenantID: tenant.id, payload: ["n": 2], on: pool)
+            #expect(try await slow < fast)
+        }
+        #expect(events.map { $0.json?["payload"]?["n"]?.doubleValue } == [1, 2])
+        await instance.stop()
+    }
+}
