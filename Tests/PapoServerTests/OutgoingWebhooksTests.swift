@@ -276,6 +276,16 @@ struct OutgoingWebhooksTests {
                 uri: "/api/v1/webhooks/subscriptions/nope", method: .delete, headers: owner.headers)
             #expect(badID.status == .badRequest)
 
+            // The log pages newest first.
+            for _ in 0..<2 { try await publishEvent(.messageStatus, tenantID: try await tenantID(owner), on: app.pool) }
+            let firstPage = try await client.execute(
+                uri: "/api/v1/webhooks/deliveries?limit=2", method: .get, headers: owner.headers
+            ).json()
+            let newest = try #require(firstPage["deliveries"] as? [[String: Any]])
+            #expect(newest.map { $0["event_type"] as? String } == ["message.status", "message.status"])
+            let next = try #require(firstPage["next_before"] as? String)
+            let secondPage = try await deliveries(client, owner, query: "?limit=2&before=\(next)")
+            #expect(secondPage.map { $0["id"] as? String } == [deliveryID])
             let deleted = try await client.execute(
                 uri: "/api/v1/webhooks/subscriptions/\(subscriptionID)", method: .delete, headers: owner.headers)
             #expect(deleted.status == .noContent)

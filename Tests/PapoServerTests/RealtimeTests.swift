@@ -362,3 +362,25 @@ extension RealtimeTests {
         await instance.stop()
     }
 }
+
+extension RealtimeTests {
+    @Test("an idle SSE stream gets heartbeat comments")
+    func heartbeats() async throws {
+        var configuration = EventHub.Configuration()
+        configuration.heartbeatInterval = .milliseconds(100)
+        let instance = try await LiveInstance.start(database: try TestDatabase.create(), hub: configuration)
+        let tenant = try await LiveTenant.create("Pulso", on: instance, http: http)
+        var request = HTTPClientRequest(url: instance.baseURL + "/api/v1/events", headers: tenant.headers)
+        request.timeout = .seconds(2)
+        var text = ""
+        do {
+            for try await chunk in try await http.stream(request).ensureSuccess().body {
+                text += String(decoding: chunk, as: UTF8.self)
+                if text.components(separatedBy: ": heartbeat\n\n").count > 2 { break }
+            }
+        } catch let error as HTTPClientError where error.code == .timeout {}
+        #expect(text.hasPrefix("retry: 2000\n: connected\n\n"))
+        #expect(text.components(separatedBy: ": heartbeat\n\n").count > 2)
+        await instance.stop()
+    }
+}

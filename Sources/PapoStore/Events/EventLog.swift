@@ -57,12 +57,12 @@ public enum EventLog {
     public static func publish(
         _ type: EventType, tenantID: UUID, payload: JSONValue, on connection: PostgresConnection
     ) throws -> Int64 {
-        try connection.query(
-            "SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(tenantID.uuidString.lowercased())))")
+        // One statement, so the lock is taken before the id even outside a transaction.
         let row = try connection.query(
             """
             INSERT INTO events (tenant_id, type, payload)
-            VALUES (\(tenantID), \(type.rawValue), \(PostgresJSON(payload)))
+            SELECT \(tenantID), \(type.rawValue), \(PostgresJSON(payload))
+            FROM (SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(tenantID.uuidString.lowercased())))) AS ordered
             RETURNING id, uid, created_at
             """
         ).first!
