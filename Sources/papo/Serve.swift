@@ -62,6 +62,24 @@ struct Serve: AsyncParsableCommand {
             services.append(
                 SessionMonitor(connector: connector, checkInterval: configuration.sessionCheckInterval, logger: logger))
         }
+        let realtime: RealtimeSettings
+        do {
+            realtime = try RealtimeSettings.load(environment: environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let eventHub = EventHub(
+            pool: database.pool, listener: listener, configuration: realtime.hub, logger: logger)
+        services.append(eventHub)
+        services.append(EventPurger(pool: database.pool, retention: realtime.eventsRetention, logger: logger))
+        if let secretBox {
+            services.append(
+                WebhookDeliveryWorker(
+                    store: WebhookStore(pool: database.pool), box: secretBox, http: providerClient,
+                    listener: listener, configuration: realtime.webhookWorker, logger: logger))
+        } else {
+            logger.notice("no PAPO_ENCRYPTION_KEY: outgoing tenant webhooks are off")
+        }
 
         let plugins = PluginHost(
             configuration: PluginHostConfiguration(
@@ -78,12 +96,13 @@ struct Serve: AsyncParsableCommand {
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
                 metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory,
-                secretBox: secretBox, templates: library, sessionConnector: connector))
+                secretBox: secretBox, templates: library, sessionConnector: connector, eventHub: eventHub))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase
         let app = Application(
             router: router,
+            server: PapoRouter.server(for: router),
             configuration: .init(address: .hostname(host, port: port), serverName: "papo"),
             services: services,
             onServerRunning: { _ in

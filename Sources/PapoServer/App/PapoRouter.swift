@@ -25,14 +25,18 @@ public enum PapoRouter {
         public var templates: AgentTemplateLibrary?
         /// Connects Meta and Baileys numbers; without it only Sandbox sessions can be initialised.
         public var sessionConnector: SessionConnector?
+        /// Fans realtime events out to SSE and WebSocket clients; without it those routes answer 503.
+        public var eventHub: EventHub?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
             mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil,
-            templates: AgentTemplateLibrary? = nil, sessionConnector: SessionConnector? = nil
+            templates: AgentTemplateLibrary? = nil, sessionConnector: SessionConnector? = nil,
+            eventHub: EventHub? = nil
         ) {
             self.sessionConnector = sessionConnector
+            self.eventHub = eventHub
             self.templates = templates
             self.secretBox = secretBox
             self.plugins = plugins
@@ -88,6 +92,9 @@ public enum PapoRouter {
         tenantWebhooks.registerSecretRoute(on: tenantAPI)
         SessionsController(sessions: sessions, connector: dependencies.sessionConnector).register(on: tenantAPI)
         AgentsController(conversations: ConversationStore(pool: dependencies.pool), templates: dependencies.templates)
+            .register(on: tenantAPI)
+        EventStreamController(hub: dependencies.eventHub).register(on: tenantAPI)
+        WebhookSubscriptionsController(store: WebhookStore(pool: dependencies.pool), box: dependencies.secretBox)
             .register(on: tenantAPI)
 
         routes.load(from: router)

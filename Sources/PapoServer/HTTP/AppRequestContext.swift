@@ -1,10 +1,14 @@
 public import Foundation
 public import Hummingbird
+public import HummingbirdWebSocket
+public import NIOCore
 public import PapoStore
 
 /// Per-request state: the request id and, after authentication, the tenant.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Carries a route's WebSocket handler from the upgrade request to the upgraded connection.
+    public let webSocket = WebSocketHandlerReference<AppRequestContext>()
     /// Set by ``RequestIDMiddleware``.
     public var requestID: String = ""
     /// Set by ``TenantAuthMiddleware`` on tenant routes.
@@ -14,8 +18,12 @@ public struct AppRequestContext: RequestContext {
     /// Set by ``AdminAuthMiddleware`` on admin routes.
     public var isAdmin = false
 
+    /// The connection, so a realtime stream can be cut when its client stops reading.
+    public let channel: any Channel
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     /// Bodies larger than this are refused with 413 before they are read whole.

@@ -98,6 +98,11 @@ public struct ConversationStore: Sendable {
             if state == .bot {
                 try connection.query("SELECT pg_notify(\(Self.turnsChannel), \(conversationID.uuidString))")
             }
+            try EventLog.publish(
+                .messageReceived, tenantID: inbound.tenantID,
+                payload: EventLog.messageReceivedPayload(
+                    inbound, messageID: messageID, conversationID: conversationID, state: state),
+                on: connection)
             return InboundOutcome(
                 isNew: true, messageID: messageID, conversationID: conversationID, state: state,
                 pendingTurnAt: try row.decode("pending_turn_at"))

@@ -14,18 +14,22 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
 
 /// One row of the `events` table.
 public struct StoredEvent: Sendable, Equatable {
+    /// The tenant's stream position: resume after it (`Last-Event-ID`).
     public var id: Int64
     public var tenantID: UUID
     public var type: String
     public var payload: JSONValue
     public var createdAt: Date
+    /// The stable event id webhook receivers dedupe on.
+    public var uid: UUID?
 
-    public init(id: Int64, tenantID: UUID, type: String, payload: JSONValue, createdAt: Date) {
+    public init(id: Int64, tenantID: UUID, type: String, payload: JSONValue, createdAt: Date, uid: UUID? = nil) {
         self.id = id
         self.tenantID = tenantID
         self.type = type
         self.payload = payload
         self.createdAt = createdAt
+        self.uid = uid
     }
 }
 
@@ -38,27 +42,57 @@ public enum EventLog {
     /// the row itself from `events` (payloads can exceed NOTIFY's 8000-byte limit).
     public static let channel = "papo_events"
 
-    /// Records an event on `connection` (normally inside the transaction that made the change)
-    /// and returns its id.
+    /// The `NOTIFY` channel that wakes the webhook delivery worker when deliveries were queued.
+    public static let webhooksChannel = "papo_webhooks"
+
+    /// Records an event on `connection` inside the transaction that made the change, queues a
+    /// webhook delivery for each of the tenant's active subscriptions that wants it, and returns
+    /// the event's id.
+    ///
+    /// Ids come from a sequence, taken at insert rather than at commit; a transaction-level
+    /// advisory lock per tenant, held from here to commit, makes one tenant's ids commit in
+    /// order, so a reader that has seen id N of a tenant has seen every earlier id it will ever
+    /// see. Publish late in the transaction: other publishers for the tenant wait for the commit.
     @discardableResult
     public static func publish(
         _ type: EventType, tenantID: UUID, payload: JSONValue, on connection: PostgresConnection
     ) throws -> Int64 {
+        // One statement, so the lock is taken before the id even outside a transaction.
         let row = try connection.query(
             """
             INSERT INTO events (tenant_id, type, payload)
-            VALUES (\(tenantID), \(type.rawValue), \(PostgresJSON(payload)))
-            RETURNING id
+            SELECT \(tenantID), \(type.rawValue), \(PostgresJSON(payload))
+            FROM (SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(tenantID.uuidString.lowercased())))) AS ordered
+            RETURNING id, uid, created_at
             """
         ).first!
         let id = try row.decode("id", as: Int64.self)
+        let uid = try row.decode("uid", as: UUID.self)
+        let createdAt = try row.decode("created_at", as: Date.self)
+        let queued = try connection.query(
+            """
+            INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_id, event_type, payload, event_created_at)
+            SELECT tenant_id, id, \(uid), \(type.rawValue), \(PostgresJSON(payload)), \(createdAt)
+            FROM webhook_subscriptions
+            WHERE tenant_id = \(tenantID) AND active
+              AND (cardinality(event_types) = 0 OR \(type.rawValue) = ANY(event_types))
+            ON CONFLICT ON CONSTRAINT webhook_deliveries_event_key DO NOTHING
+            """
+        ).affectedRows
         let notice: JSONValue = [
             "id": .integer(Int(id)), "tenant_id": .string(tenantID.uuidString.lowercased()),
             "type": .string(type.rawValue),
         ]
         try connection.query("SELECT pg_notify(\(channel), \(notice.jsonText))")
+        if queued > 0 {
+            try connection.query("SELECT pg_notify(\(webhooksChannel), '')")
+        }
         return id
     }
+
+    /// The first key of the per-tenant publish lock (`'PAPO'` in ASCII), so it cannot collide
+    /// with other advisory locks that use the two-key form.
+    static let lockClass: Int32 = 0x5041_504F
 
     /// Events of one tenant after `afterID`, oldest first, optionally only the given types.
     public static func events(
@@ -66,7 +100,7 @@ public enum EventLog {
     ) throws -> [StoredEvent] {
         try connection.query(
             """
-            SELECT id, tenant_id, type, payload, created_at FROM events
+            SELECT id, tenant_id, type, payload, created_at, uid FROM events
             WHERE tenant_id = \(tenantID) AND id > \(afterID)
               AND (cardinality(\(types)::text[]) = 0 OR type = ANY(\(types)::text[]))
             ORDER BY id LIMIT \(limit)
@@ -76,8 +110,14 @@ public enum EventLog {
                 id: try row.decode("id", as: Int64.self), tenantID: try row.decode("tenant_id", as: UUID.self),
                 type: try row.decode("type", as: String.self),
                 payload: try row.decodeJSON("payload", as: JSONValue.self),
-                createdAt: try row.decode("created_at", as: Date.self))
+                createdAt: try row.decode("created_at", as: Date.self), uid: try row.decode("uid", as: UUID.self))
         }
+    }
+
+    /// The newest event id of a tenant (0 when it has none): where a live-only stream starts.
+    public static func latestID(tenantID: UUID, on connection: PostgresConnection) throws -> Int64 {
+        try connection.query("SELECT coalesce(max(id), 0)::int8 AS id FROM events WHERE tenant_id = \(tenantID)")
+            .first!.decode("id", as: Int64.self)
     }
 
     /// Deletes events older than `retention`; returns how many went.

@@ -166,6 +166,12 @@ public struct MessageStore: Sendable {
                        error_code = COALESCE(\(errorCode), error_code), error_message = COALESCE(\(errorMessage), error_message)
                 WHERE tenant_id = \(tenantID) AND id = \(id)
                 """)
+            try EventLog.publish(
+                .messageStatus, tenantID: tenantID,
+                payload: EventLog.messageStatusPayload(
+                    messageID: id, provider: provider, providerMessageID: providerMessageID, status: status, at: at,
+                    errorCode: errorCode),
+                on: connection)
             return true
         }
     }

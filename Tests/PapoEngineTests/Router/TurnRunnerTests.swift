@@ -107,9 +107,9 @@ struct TurnRunnerTests {
         #expect(try await harness.conversation(conversationID).state == .human)
         #expect(try await harness.botReplies(conversationID) == ["Certo, vou chamar um corretor."])
         let events = try await harness.pool.query(
-            "SELECT type FROM events WHERE tenant_id = \(harness.tenant.id)"
+            "SELECT type FROM events WHERE tenant_id = \(harness.tenant.id) ORDER BY id"
         ).map { try $0.decode("type", as: String.self) }
-        #expect(events == ["conversation.handoff"])
+        #expect(events == ["message.received", "conversation.handoff"])
 
         let later = try await harness.inbound("alô? tem alguém aí?")
         #expect(later.conversationID == conversationID)

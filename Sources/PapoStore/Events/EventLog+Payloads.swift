@@ -1,0 +1,54 @@
+public import Foundation
+public import PapoCore
+
+/// The payloads of the events the stores publish: ids a client can fetch more with, the state
+/// that changed and a short text preview; never credentials or whole media.
+extension EventLog {
+    /// Longest text preview carried by a `message.received` event, in characters.
+    public static let previewLength = 200
+
+    /// `message.received`: a customer message was stored (first delivery only).
+    public static func messageReceivedPayload(
+        _ inbound: MessageStore.NewInbound, messageID: UUID, conversationID: UUID, state: ConversationState
+    ) -> JSONValue {
+        var payload: [String: JSONValue] = [
+            "message_id": .string(messageID.uuidString.lowercased()),
+            "conversation_id": .string(conversationID.uuidString.lowercased()),
+            "session_id": .string(inbound.sessionID.uuidString.lowercased()),
+            "customer_number": .string(inbound.customerNumber),
+            "type": .string(MessageStore.storedType(inbound.kind)),
+            "provider": .string(inbound.provider.rawValue),
+            "provider_message_id": .string(inbound.providerMessageID),
+            "conversation_state": .string(state.rawValue),
+            "received_at": .string(ISO8601DateFormatter().string(from: inbound.receivedAt)),
+        ]
+        if let preview = textPreview(of: inbound.content) { payload["text_preview"] = .string(preview) }
+        return .object(payload)
+    }
+
+    /// `message.status`: an outbound message's status moved forward.
+    public static func messageStatusPayload(
+        messageID: UUID, provider: ProviderKind, providerMessageID: String, status: MessageStatus, at: Date,
+        errorCode: String?
+    ) -> JSONValue {
+        var payload: [String: JSONValue] = [
+            "message_id": .string(messageID.uuidString.lowercased()),
+            "provider": .string(provider.rawValue),
+            "provider_message_id": .string(providerMessageID),
+            "status": .string(status.rawValue),
+            "at": .string(ISO8601DateFormatter().string(from: at)),
+        ]
+        if let errorCode { payload["error_code"] = .string(errorCode) }
+        return .object(payload)
+    }
+
+    /// The message's text, body or caption, cut to ``previewLength`` characters.
+    static func textPreview(of content: JSONValue) -> String? {
+        for key in ["body", "text", "caption"] {
+            if let text = content[key]?.stringValue, !text.isEmpty {
+                return text.count > previewLength ? String(text.prefix(previewLength)) + "…" : text
+            }
+        }
+        return nil
+    }
+}
