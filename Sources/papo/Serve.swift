@@ -73,7 +73,7 @@ struct Serve: AsyncParsableCommand {
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
                 metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory,
-                secretBox: secretBox, templates: library))
+                secretBox: secretBox, templates: library, sandbox: directory))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

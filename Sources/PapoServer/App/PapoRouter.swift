@@ -23,13 +23,17 @@ public enum PapoRouter {
         public var secretBox: SecretBox?
         /// The agent templates, for the agents API.
         public var templates: AgentTemplateLibrary?
+        /// The server's in-process Sandboxes, so customer messages played through the sandbox
+        /// chat API also appear in the Sandbox's history; without it they are only stored.
+        public var sandbox: DefaultProviderDirectory?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
             mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil,
-            templates: AgentTemplateLibrary? = nil
+            templates: AgentTemplateLibrary? = nil, sandbox: DefaultProviderDirectory? = nil
         ) {
+            self.sandbox = sandbox
             self.templates = templates
             self.secretBox = secretBox
             self.plugins = plugins
@@ -78,7 +82,12 @@ public enum PapoRouter {
         ).register(on: tenantAPI)
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
         tenantWebhooks.registerSecretRoute(on: tenantAPI)
-        AgentsController(conversations: ConversationStore(pool: dependencies.pool), templates: dependencies.templates)
+        let conversations = ConversationStore(pool: dependencies.pool)
+        let agents = AgentsController(conversations: conversations, templates: dependencies.templates)
+        agents.register(on: tenantAPI)
+        agents.registerActivation(on: tenantAPI)
+        ConversationsController(conversations: conversations).register(on: tenantAPI)
+        SandboxController(conversations: conversations, sessions: sessions, directory: dependencies.sandbox)
             .register(on: tenantAPI)
 
         routes.load(from: router)
