@@ -11,7 +11,7 @@ struct Papo: AsyncParsableCommand {
         version: PapoVersion.current,
         subcommands: [
             Serve.self, Migrate.self, Tenants.self, Agents.self, Plugins.self, PluginHostCommand.self, Bench.self,
-            Keys.self,
+            Keys.self, Chat.self,
         ],
         defaultSubcommand: Serve.self)
 }

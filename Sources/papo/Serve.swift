@@ -96,7 +96,8 @@ struct Serve: AsyncParsableCommand {
             .init(
                 pool: database.pool, migrator: database.migrator, adminKey: configuration.adminKey,
                 metaWebhook: configuration.metaWebhook, plugins: plugins, mediaDirectory: configuration.mediaDirectory,
-                secretBox: secretBox, templates: library, sessionConnector: connector, eventHub: eventHub))
+                secretBox: secretBox, templates: library, sessionConnector: connector, eventHub: eventHub,
+                sandbox: engine.directory))
         let host = configuration.host
         let port = configuration.port
         let embedded = configuration.usesEmbeddedDatabase

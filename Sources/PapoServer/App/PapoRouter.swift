@@ -27,16 +27,20 @@ public enum PapoRouter {
         public var sessionConnector: SessionConnector?
         /// Fans realtime events out to SSE and WebSocket clients; without it those routes answer 503.
         public var eventHub: EventHub?
+        /// The server's in-process Sandboxes, so customer messages played through the sandbox
+        /// chat API also appear in the Sandbox's history; without it they are only stored.
+        public var sandbox: DefaultProviderDirectory?
 
         public init(
             pool: PostgresPool, migrator: Migrator, adminKey: String?, version: String = PapoVersion.current,
             metaWebhook: MetaWebhook? = nil, plugins: PluginHost? = nil,
             mediaDirectory: URL = URL(fileURLWithPath: ".papo/media"), secretBox: SecretBox? = nil,
             templates: AgentTemplateLibrary? = nil, sessionConnector: SessionConnector? = nil,
-            eventHub: EventHub? = nil
+            eventHub: EventHub? = nil, sandbox: DefaultProviderDirectory? = nil
         ) {
             self.sessionConnector = sessionConnector
             self.eventHub = eventHub
+            self.sandbox = sandbox
             self.templates = templates
             self.secretBox = secretBox
             self.plugins = plugins
@@ -91,7 +95,12 @@ public enum PapoRouter {
         PluginsController(host: dependencies.plugins).register(on: tenantAPI)
         tenantWebhooks.registerSecretRoute(on: tenantAPI)
         SessionsController(sessions: sessions, connector: dependencies.sessionConnector).register(on: tenantAPI)
-        AgentsController(conversations: ConversationStore(pool: dependencies.pool), templates: dependencies.templates)
+        let conversations = ConversationStore(pool: dependencies.pool)
+        let agents = AgentsController(conversations: conversations, templates: dependencies.templates)
+        agents.register(on: tenantAPI)
+        agents.registerActivation(on: tenantAPI)
+        ConversationsController(conversations: conversations).register(on: tenantAPI)
+        SandboxController(conversations: conversations, sessions: sessions, directory: dependencies.sandbox)
             .register(on: tenantAPI)
         EventStreamController(hub: dependencies.eventHub).register(on: tenantAPI)
         WebhookSubscriptionsController(store: WebhookStore(pool: dependencies.pool), box: dependencies.secretBox)
