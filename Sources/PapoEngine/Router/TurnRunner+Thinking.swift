@@ -23,7 +23,9 @@ extension TurnRunner {
         let modelName = template.model.name ?? configuration.defaultModel
         func offline(_ usage: [UsageRecord]) async throws -> Answer {
             let hasReplied = try await store.hasBotReplies(conversation)
-            let text = OfflineResponder.answer(template: template, texts: texts, isFirstContact: !hasReplied)
+            let text = templateText(
+                OfflineResponder.answer(template: template, texts: texts, isFirstContact: !hasReplied), turn,
+                selection: selection)
             return Answer(text: text, offline: true, handoffReason: nil, usage: usage)
         }
         guard let llm = try await client(for: conversation.tenantID) else { return try await offline([]) }
@@ -81,6 +83,13 @@ extension TurnRunner {
                 return try await offline(usage)
             }
         }
+    }
+
+    /// A customer-facing text written in the template (handoff, finish and offline answers)
+    /// with its `{{variables}}` filled in; the model's own answers are never rendered.
+    func templateText(_ text: String, _ turn: ClaimedTurn, selection: ConversationRouter.Selection) -> String {
+        guard text.contains("{{") else { return text }
+        return PromptRenderer.render(text, variables: variables(turn, selection: selection).values).text
     }
 
     /// The prompt variables of a turn, in the tenant's time zone.

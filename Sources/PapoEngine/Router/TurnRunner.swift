@@ -130,12 +130,12 @@ public struct TurnRunner: Sendable {
         switch router.decide(template: template, texts: texts) {
         case .handoff:
             kind = .handedOff
-            text = template.handoff.message
+            text = templateText(template.handoff.message, turn, selection: selection)
             completion.newState = .human
             completion.handoffReason = "keyword"
         case .finish:
             kind = .finished
-            text = template.finish.message ?? ""
+            text = templateText(template.finish.message ?? "", turn, selection: selection)
             completion.newState = .closed
         case .answer:
             let answer = try await think(turn, selection: selection, texts: texts)
@@ -143,7 +143,7 @@ public struct TurnRunner: Sendable {
             completion.toolCalls = answer.toolCalls
             if let reason = answer.handoffReason {
                 kind = .handedOff
-                text = template.handoff.message
+                text = templateText(template.handoff.message, turn, selection: selection)
                 completion.newState = .human
                 completion.handoffReason = reason.isEmpty ? "model" : reason
             } else {

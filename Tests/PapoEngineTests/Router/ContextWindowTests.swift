@@ -183,3 +183,30 @@ struct ContextWindowTests {
         #expect(conversation.summaryUpto == nil)
     }
 }
+
+@Suite("Template texts")
+struct TemplateTextTests {
+    @Test("offline, handoff and finish texts written in the template get their variables filled in")
+    func variablesAreRendered() async throws {
+        let harness = try await EngineHarness.make(tenantName: "Imobiliária Sol")
+        let template = try EngineHarness.template(
+            """
+            id: sol
+            name: Assistente Sol
+            prompt:
+              system: Você é {{agent.name}}.
+            handoff:
+              keywords: [atendente]
+              message: Certo, {{customer.name}}! Um corretor da {{tenant.name}} já vai falar com você.
+            offline:
+              fallback: Olá! Aqui é a {{tenant.name}}; já retornamos.
+            """)
+        let runner = harness.runner(templates: [template], llm: nil)
+        try await harness.inbound("Oi", from: "5511911112222", name: "Bia")
+        let offline = try await runner.run(try await harness.claimOne())
+        #expect(offline.replies == ["Olá! Aqui é a Imobiliária Sol; já retornamos."])
+        try await harness.inbound("quero um atendente", from: "5511911112222", name: "Bia")
+        let handoff = try await runner.run(try await harness.claimOne())
+        #expect(handoff.replies == ["Certo, Bia! Um corretor da Imobiliária Sol já vai falar com você."])
+    }
+}
