@@ -12,7 +12,8 @@ import Synchronization
 /// and database round trips. It measures, it does not judge: there are no thresholds.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure plugin calls, HTTP client requests and database round trips (prints figures).")
+        abstract: "Measure plugin calls, HTTP client requests and database round trips (prints figures).",
+        subcommands: [BenchEngine.self])
 
     enum Area: String, ExpressibleByArgument, CaseIterable {
         case plugins
