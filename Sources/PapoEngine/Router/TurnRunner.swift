@@ -152,6 +152,7 @@ public struct TurnRunner: Sendable {
             }
         }
         completion.replies = ReplySplitter.split(text, style: template.reply)
+        completion.replyGaps = completion.replies.map { template.reply.typingDelay(forCharacters: $0.count) }
         let outcome = try await store.completeTurn(completion)
         // Fewer rows than parts means an operator took over mid-turn and the store dropped them.
         let superseded = outcome.replyIDs.count != completion.replies.count

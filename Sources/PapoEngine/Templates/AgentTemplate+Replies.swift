@@ -8,7 +8,9 @@ extension AgentTemplate {
         public var splitParagraphs: Bool
         /// Longest single message; longer text is cut at paragraph, line or sentence ends. ≤ 4096.
         public var maxLength: Int
-        /// "typing…" time shown per character before each message, in milliseconds; 0 disables it.
+        /// Reading pace of a split answer, in milliseconds per character: each part after the
+        /// first is sent this long (capped) after the one before; the first goes out at once,
+        /// so a customer never waits for the start of an answer. 0 disables it.
         public var typingDelayPerCharMs: Int
         /// Cap on the typing delay of one message, so long answers do not stall.
         public var maxTypingDelay: TemplateDuration

@@ -101,17 +101,22 @@ extension ConversationStore {
                 completion.newState = nil
             }
             var replyIDs: [UUID] = []
+            var offset = 0.0
             for (index, text) in completion.replies.enumerated() {
                 let content: JSONValue = ["endpoint": "text", "text": .string(text)]
-                // Parts share now(); a millisecond apart keeps the sender's due order equal to
-                // the reading order.
+                // Parts share now(); a millisecond apart at least keeps the sender's due order
+                // equal to the reading order, and the typing gap paces them.
+                if index > 0 {
+                    let gap = index < completion.replyGaps.count ? completion.replyGaps[index] : .zero
+                    offset += max(0.001, Double(gap.components.seconds) + Double(gap.components.attoseconds) / 1e18)
+                }
                 let row = try connection.query(
                     """
                     INSERT INTO messages (tenant_id, session_id, conversation_id, direction, provider, customer_number,
                                           type, content, status, author, next_attempt_at, queued_at)
                     SELECT c.tenant_id, c.session_id, c.id, 'outbound', s.provider, c.customer_number, 'text',
                            \(PostgresJSON(content)), 'queued', 'bot',
-                           now() + make_interval(secs => \(Double(index) / 1000)), now()
+                           now() + make_interval(secs => \(offset)), now()
                     FROM ai_conversations c
                     JOIN whatsapp_sessions s ON s.tenant_id = c.tenant_id AND s.id = c.session_id
                     WHERE c.tenant_id = \(completion.tenantID) AND c.id = \(completion.conversationID)

@@ -11,6 +11,9 @@ public struct TurnCompletion: Sendable, Equatable {
     public var answeredThroughSeq: Int64?
     /// Text replies, in order, queued as outbound messages for the sender.
     public var replies: [String]
+    /// How long after the previous part each part after the first waits (the template's
+    /// typing delay), so a split answer arrives at a reading pace; missing entries mean none.
+    public var replyGaps: [Duration] = []
     /// A new state (`human` for a handoff, `closed` for a finish); `nil` keeps the state.
     public var newState: ConversationState?
     /// Assigns an agent to the conversation (chosen by trigger rules); `nil` leaves it.

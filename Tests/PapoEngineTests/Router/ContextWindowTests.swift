@@ -210,3 +210,38 @@ struct TemplateTextTests {
         #expect(handoff.replies == ["Certo, Bia! Um corretor da Imobiliária Sol já vai falar com você."])
     }
 }
+
+@Suite("Reply pacing")
+struct ReplyPacingTests {
+    @Test("the parts of a split answer are due one typing delay apart; the first at once")
+    func partsArePaced() async throws {
+        let harness = try await EngineHarness.make()
+        let template = try EngineHarness.template(
+            """
+            id: ritmo
+            name: Ritmo
+            prompt:
+              system: Teste.
+            reply:
+              typing_delay_per_char_ms: 50
+              max_typing_delay: 2s
+            offline:
+              fallback: "Primeira parte.\\n\\nSegunda parte, um pouco mais longa que a primeira."
+            """)
+        let runner = harness.runner(templates: [template], llm: nil)
+        let outcome = try await harness.inbound("oi")
+        let report = try await runner.run(try await harness.claimOne())
+        #expect(report.replies.count == 2)
+        let id = try #require(outcome.conversationID)
+        let due = try await harness.pool.query(
+            """
+            SELECT EXTRACT(EPOCH FROM (next_attempt_at - queued_at))::float8 AS wait FROM messages
+            WHERE tenant_id = \(harness.tenant.id) AND conversation_id = \(id) AND author = 'bot' ORDER BY seq
+            """
+        ).map { try $0.decode("wait", as: Double.self) }
+        #expect(due.count == 2)
+        #expect(due[0] < 0.01)
+        // 52 characters at 50 ms is 2.6 s, capped at 2 s.
+        #expect(abs(due[1] - 2.0) < 0.01, "\(due)")
+    }
+}
