@@ -153,10 +153,22 @@ extension Serve {
         let clients = TenantLLMClients(
             defaultEndpoint: endpoint, tenants: TenantStore(pool: database.pool), box: secretBox, httpClient: http,
             logger: logger)
-        let router = ConversationRouter(library: library, defaultTemplateID: environment["PAPO_DEFAULT_AGENT"])
+        let router = ConversationRouter(
+            library: library, defaultTemplateID: Self.defaultTemplateID(environment: environment, library: library))
         return EngineStack(
             pool: database.pool, listener: listener, router: router, clients: clients, plugins: plugins,
             secretBox: secretBox, mediaDirectory: configuration.mediaDirectory, httpClient: http, logger: logger)
+    }
+}
+
+extension Serve {
+    /// The template that answers tenants with no agent of their own: `PAPO_DEFAULT_AGENT`
+    /// (empty: none, so such tenants get no bot), else the bundled `support` template, else the
+    /// first loaded one — so a fresh install answers its first sandbox message.
+    static func defaultTemplateID(environment: [String: String], library: AgentTemplateLibrary) -> String? {
+        if let configured = environment["PAPO_DEFAULT_AGENT"] { return configured.isEmpty ? nil : configured }
+        let loaded = library.templates.map(\.id).sorted()
+        return loaded.contains("support") ? "support" : loaded.first
     }
 }
 
