@@ -30,6 +30,8 @@ struct BenchEngine: AsyncParsableCommand {
     var rounds = 5
     @Option(help: "Model latency in the overhead phase, in milliseconds.")
     var modelLatency = 200
+    @Option(help: "Mean time a customer takes to read a reply and write again, in milliseconds (overhead phase).")
+    var thinkTime = 2000
     @Option(help: "Conversations waiting on the model at once in the capacity phase (0 skips it).")
     var waiting = 2000
     @Option(help: "Model latency in the capacity phase, in milliseconds.")
@@ -65,8 +67,8 @@ struct BenchEngine: AsyncParsableCommand {
         )
         let latency = Duration.milliseconds(modelLatency)
         let overhead = try await phase(
-            name: "overhead", customers: customers, rounds: rounds, latency: latency, database: database, logger: logger
-        )
+            name: "overhead", customers: customers, rounds: rounds, latency: latency,
+            thinkTime: .milliseconds(thinkTime), database: database, logger: logger)
         lines += overhead
         if waiting > 0 {
             lines += try await phase(
@@ -78,8 +80,12 @@ struct BenchEngine: AsyncParsableCommand {
     }
 
     /// One measured run: a fresh tenant, `customers` conversations, `rounds` messages each.
+    ///
+    /// With `thinkTime` customers chat in a closed loop (write, wait for the reply, think
+    /// ±50 % of it, write again); without it every conversation writes at once, each round.
     func phase(
-        name: String, customers: Int, rounds: Int, latency: Duration, database: DatabaseBootstrap, logger: Logger
+        name: String, customers: Int, rounds: Int, latency: Duration, thinkTime: Duration? = nil,
+        database: DatabaseBootstrap, logger: Logger
     ) async throws -> [String] {
         try await BenchModelServer.with(latency: latency, backlog: 2 * customers + 64) { modelURL, modelCalls in
             let pool = database.pool
@@ -123,23 +129,50 @@ struct BenchEngine: AsyncParsableCommand {
             let numbers = (0..<customers).map { String(format: "55119%08d", $0) }
             let started = ContinuousClock.now
             BenchSystem.progress("\(name): \(customers) conversations × \(rounds) messages, model \(latency)")
-            for round in 1...rounds {
-                try await withThrowingTaskGroup(of: Void.self) { writers in
-                    for (index, number) in numbers.enumerated() {
-                        if index >= 32 { try await writers.next() }
-                        writers.addTask {
-                            try await store.recordInbound(
-                                MessageStore.NewInbound(
-                                    tenantID: tenant.id, sessionID: session.id, provider: .sandbox,
-                                    providerMessageID: "bench-\(round)-\(number)", customerNumber: number,
-                                    kind: .text, content: ["body": .string("mensagem \(round)")], replyTo: nil,
-                                    receivedAt: Date()),
-                                customerName: nil, debounce: .zero)
+            @Sendable func say(_ round: Int, _ number: String) async throws {
+                try await store.recordInbound(
+                    MessageStore.NewInbound(
+                        tenantID: tenant.id, sessionID: session.id, provider: .sandbox,
+                        providerMessageID: "bench-\(round)-\(number)", customerNumber: number, kind: .text,
+                        content: ["body": .string("mensagem \(round)")], replyTo: nil, receivedAt: Date()),
+                    customerName: nil, debounce: .zero)
+            }
+            if let thinkTime {
+                // Closed loop: each customer writes, waits for the reply on their phone (the
+                // Sandbox), reads and thinks for a while, and writes again.
+                let replies = ReplyWatcher()
+                let watching = Task { try await replies.watch(pool: pool, tenantID: tenant.id) }
+                try await withThrowingTaskGroup(of: Void.self) { chats in
+                    for number in numbers {
+                        chats.addTask {
+                            // Customers do not all start in the same millisecond.
+                            try await Task.sleep(for: .milliseconds(Int.random(in: 0...thinkTime.milliseconds)))
+                            for round in 1...rounds {
+                                try await say(round, number)
+                                while replies.count(for: number) < round { try await Task.sleep(for: .milliseconds(5)) }
+                                if round < rounds {
+                                    let think = Int.random(
+                                        in: thinkTime.milliseconds / 2...thinkTime.milliseconds * 3 / 2)
+                                    try await Task.sleep(for: .milliseconds(think))
+                                }
+                            }
                         }
                     }
-                    try await writers.waitForAll()
+                    try await chats.waitForAll()
                 }
-                try await Self.waitForReplies(pool: pool, tenantID: tenant.id, count: customers * round)
+                watching.cancel()
+            } else {
+                // Open burst: every conversation writes at once, each round.
+                for round in 1...rounds {
+                    try await withThrowingTaskGroup(of: Void.self) { writers in
+                        for (index, number) in numbers.enumerated() {
+                            if index >= 32 { try await writers.next() }
+                            writers.addTask { try await say(round, number) }
+                        }
+                        try await writers.waitForAll()
+                    }
+                    try await Self.waitForReplies(pool: pool, tenantID: tenant.id, count: customers * round)
+                }
             }
             let wall = ContinuousClock.now - started
             sampling.cancel()
@@ -152,8 +185,10 @@ struct BenchEngine: AsyncParsableCommand {
             let sent = measured.compactMap(\.sent).sorted()
             let model = latency.seconds
             let overhead = queued.map { max(0, $0 - model) }
+            let pattern = thinkTime.map { "customers think ~\($0) between messages" } ?? "all writing at once"
             var lines = [
-                "", "\(name): \(customers) concurrent conversations, \(rounds) message(s) each, model \(latency)",
+                "",
+                "\(name): \(customers) concurrent conversations, \(rounds) message(s) each, \(pattern), model \(latency)",
             ]
             lines.append(
                 String(
@@ -301,4 +336,34 @@ enum BenchModelServer {
             }
         }
     }
+}
+
+/// What each simulated customer's phone shows: how many replies have reached the Sandbox.
+final class ReplyWatcher: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func count(for customer: String) -> Int { counts.withLock { $0[customer] ?? 0 } }
+
+    /// Polls for replies handed to the Sandbox every 10 ms until cancelled: one query for all
+    /// customers, as their phones would see replies arrive.
+    func watch(pool: PostgresPool, tenantID: UUID) async throws {
+        while !Task.isCancelled {
+            let rows = try await pool.query(
+                """
+                SELECT customer_number, count(*)::int8 AS replies FROM messages
+                WHERE tenant_id = \(tenantID) AND author = 'bot' AND status NOT IN ('queued', 'sending')
+                GROUP BY customer_number
+                """)
+            var arrived: [String: Int] = [:]
+            for row in rows {
+                arrived[try row.decode("customer_number")] = Int(try row.decode("replies", as: Int64.self))
+            }
+            counts.withLock { $0 = arrived }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
 }
