@@ -17,7 +17,13 @@ extension TurnRunner {
 
     /// Builds the context and runs the tool loop within the template's turn timeout; any
     /// failure of the model (after the client's own retries) falls back to the offline answers.
-    func think(_ turn: ClaimedTurn, selection: ConversationRouter.Selection, texts: [String]) async throws -> Answer {
+    ///
+    /// `throughSeq` is the newest customer message this turn answers: messages that arrive
+    /// while the turn runs are kept out of its window, since they stay unanswered for the next
+    /// turn — a model that saw them would answer them twice.
+    func think(
+        _ turn: ClaimedTurn, selection: ConversationRouter.Selection, texts: [String], throughSeq: Int64
+    ) async throws -> Answer {
         let conversation = turn.conversation
         let template = selection.template
         let modelName = template.model.name ?? configuration.defaultModel
@@ -35,7 +41,9 @@ extension TurnRunner {
                 metadata: ["conversation": "\(conversation.id)", "attempts": "\(conversation.turnAttempts)"])
             return try await offline([])
         }
-        let window = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages)
+        let window = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages).filter {
+            !($0.isInbound && $0.answeredAt == nil && $0.seq > throughSeq)
+        }
         var toolCalls: [ToolCallRecord] = []
         if let oldest = window.map(\.seq).min() {
             toolCalls = try await store.toolCalls(conversation, fromSeq: oldest)

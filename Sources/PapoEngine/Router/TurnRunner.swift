@@ -138,7 +138,7 @@ public struct TurnRunner: Sendable {
             text = templateText(template.finish.message ?? "", turn, selection: selection)
             completion.newState = .closed
         case .answer:
-            let answer = try await think(turn, selection: selection, texts: texts)
+            let answer = try await think(turn, selection: selection, texts: texts, throughSeq: newest.seq)
             completion.usage = answer.usage
             completion.toolCalls = answer.toolCalls
             if let reason = answer.handoffReason {
