@@ -18,7 +18,7 @@ import Synchronization
 ///
 /// Latencies come from the database's own clock: a customer message's `created_at` to its
 /// reply's `queued_at` (the turn's work) and `sent_at` (handed to the Sandbox by the outbox).
-/// Engine overhead is the queued latency minus the model's fixed latency.
+/// Engine overhead is the queued latency minus the time the engine waited for the model.
 struct BenchEngine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
@@ -183,8 +183,8 @@ struct BenchEngine: AsyncParsableCommand {
             let measured = try await Self.latencies(pool: pool, tenantID: tenant.id)
             let queued = measured.map(\.queued).sorted()
             let sent = measured.compactMap(\.sent).sorted()
-            let model = latency.seconds
-            let overhead = queued.map { max(0, $0 - model) }
+            let overhead = measured.map { max(0, $0.queued - $0.model) }.sorted()
+            let modelTime = measured.map(\.model).sorted()
             let pattern = thinkTime.map { "customers think ~\($0) between messages" } ?? "all writing at once"
             var lines = [
                 "",
@@ -197,6 +197,9 @@ struct BenchEngine: AsyncParsableCommand {
                     Double(queued.count) / wall.seconds, modelCalls()))
             lines.append("  reply queued     " + Self.percentiles(queued))
             lines.append("  reply sent       " + Self.percentiles(sent))
+            lines.append(
+                "  model time       " + Self.percentiles(modelTime, only: [0.5, 0.99])
+                    + "  (as the engine waited for it)")
             lines.append("  engine overhead  " + Self.percentiles(overhead, only: [0.5, 0.99]))
             lines.append(
                 "  peak threads \(sampler.peakThreads), peak RSS \(sampler.peakResidentMB) MB during the phase "
@@ -233,11 +236,18 @@ struct BenchEngine: AsyncParsableCommand {
     }
 
     /// Per customer message: seconds to its reply being queued and being sent.
-    static func latencies(pool: PostgresPool, tenantID: UUID) async throws -> [(queued: Double, sent: Double?)] {
+    /// The model time of a turn is what the engine waited for its model calls (`ai_usage`
+    /// rows written in the reply's transaction, hence with its `queued_at` as `created_at`).
+    static func latencies(
+        pool: PostgresPool, tenantID: UUID
+    ) async throws -> [(queued: Double, sent: Double?, model: Double)] {
         try await pool.query(
             """
             SELECT EXTRACT(EPOCH FROM (r.queued_at - m.created_at))::float8 AS queued,
-                   EXTRACT(EPOCH FROM (r.sent_at - m.created_at))::float8 AS sent
+                   EXTRACT(EPOCH FROM (r.sent_at - m.created_at))::float8 AS sent,
+                   (SELECT COALESCE(sum(u.latency_ms), 0)::float8 / 1000 FROM ai_usage u
+                    WHERE u.tenant_id = m.tenant_id AND u.conversation_id = m.conversation_id
+                      AND u.created_at = r.queued_at) AS model
             FROM messages m
             JOIN LATERAL (
               SELECT queued_at, sent_at FROM messages r
@@ -246,16 +256,19 @@ struct BenchEngine: AsyncParsableCommand {
               ORDER BY r.seq LIMIT 1) r ON true
             WHERE m.tenant_id = \(tenantID) AND m.direction = 'inbound'
             """
-        ).map { (try $0.decode("queued", as: Double.self), try $0.decode("sent", as: Double?.self)) }
+        ).map {
+            (
+                try $0.decode("queued", as: Double.self), try $0.decode("sent", as: Double?.self),
+                try $0.decode("model", as: Double.self)
+            )
+        }
     }
 
     static func percentiles(_ sorted: [Double], only: [Double] = [0.5, 0.95, 0.99]) -> String {
         guard !sorted.isEmpty else { return "-" }
         return only.map { fraction in
             let rank = min(max(Int((fraction * Double(sorted.count)).rounded(.up)), 1), sorted.count)
-            return "p\(Int(fraction * 100)) "
-                + BenchReport.format(.milliseconds(Int64(sorted[rank - 1] * 1000)))
-                .replacingOccurrences(of: ".00 ms", with: " ms")
+            return "p\(Int(fraction * 100)) " + BenchReport.format(.microseconds(Int64(sorted[rank - 1] * 1_000_000)))
         }.joined(separator: "  ")
     }
 }
