@@ -111,8 +111,14 @@ public final class TurnWorker: Service, Sendable {
                     inFlight.withLock { $0 += 1 }
                     group.addTask {
                         await self.execute(turn)
-                        self.inFlight.withLock { $0 -= 1 }
-                        self.signal.fire()
+                        let wasFull = self.inFlight.withLock { count in
+                            defer { count -= 1 }
+                            return count >= self.configuration.maxConcurrentTurns
+                        }
+                        // Only a full worker may have left due turns unclaimed; otherwise new
+                        // work arrives by NOTIFY (a turn that leaves its conversation due sends
+                        // one), and claiming after every turn would double the queries per turn.
+                        if wasFull { self.signal.fire() }
                     }
                 }
                 // A full batch suggests more are due right now.
