@@ -118,7 +118,9 @@ public struct ConversationStore: Sendable {
     public func claimDue(limit: Int, worker: String, lease: Duration) async throws -> [ClaimedTurn] {
         guard limit > 0 else { return [] }
         let leaseSeconds = Self.seconds(lease)
-        return try await pool.withTransaction { connection in
+        // No explicit transaction: the claiming UPDATE is atomic on its own, and the lease it
+        // writes is what protects the turn afterwards; two round trips fewer per claim.
+        return try await pool.withConnection { connection in
             let conversations = try connection.query(
                 """
                 UPDATE ai_conversations c SET locked_by = \(worker),
