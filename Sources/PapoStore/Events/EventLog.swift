@@ -57,36 +57,33 @@ public enum EventLog {
     public static func publish(
         _ type: EventType, tenantID: UUID, payload: JSONValue, on connection: PostgresConnection
     ) throws -> Int64 {
-        // One statement, so the lock is taken before the id even outside a transaction.
+        // One statement — lock, event, webhook deliveries and both notifications — so the lock
+        // is taken before the id even outside a transaction, and a publish costs one round trip.
         let row = try connection.query(
             """
-            INSERT INTO events (tenant_id, type, payload)
-            SELECT \(tenantID), \(type.rawValue), \(PostgresJSON(payload))
-            FROM (SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(tenantID.uuidString.lowercased())))) AS ordered
-            RETURNING id, uid, created_at
+            WITH event AS (
+              INSERT INTO events (tenant_id, type, payload)
+              SELECT \(tenantID), \(type.rawValue), \(PostgresJSON(payload))
+              FROM (SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(tenantID.uuidString.lowercased())))) AS ordered
+              RETURNING id, uid, created_at
+            ), queued AS (
+              INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_id, event_type, payload, event_created_at)
+              SELECT s.tenant_id, s.id, e.uid, \(type.rawValue), \(PostgresJSON(payload)), e.created_at
+              FROM webhook_subscriptions s CROSS JOIN event e
+              WHERE s.tenant_id = \(tenantID) AND s.active
+                AND (cardinality(s.event_types) = 0 OR \(type.rawValue) = ANY(s.event_types))
+              ON CONFLICT ON CONSTRAINT webhook_deliveries_event_key DO NOTHING
+              RETURNING 1
+            )
+            SELECT e.id,
+                   pg_notify(\(channel), json_build_object(
+                       'id', e.id, 'tenant_id', \(tenantID.uuidString.lowercased())::text,
+                       'type', \(type.rawValue)::text)::text) AS notified,
+                   CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify(\(webhooksChannel), '') END AS woken
+            FROM event e
             """
         ).first!
         let id = try row.decode("id", as: Int64.self)
-        let uid = try row.decode("uid", as: UUID.self)
-        let createdAt = try row.decode("created_at", as: Date.self)
-        let queued = try connection.query(
-            """
-            INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_id, event_type, payload, event_created_at)
-            SELECT tenant_id, id, \(uid), \(type.rawValue), \(PostgresJSON(payload)), \(createdAt)
-            FROM webhook_subscriptions
-            WHERE tenant_id = \(tenantID) AND active
-              AND (cardinality(event_types) = 0 OR \(type.rawValue) = ANY(event_types))
-            ON CONFLICT ON CONSTRAINT webhook_deliveries_event_key DO NOTHING
-            """
-        ).affectedRows
-        let notice: JSONValue = [
-            "id": .integer(Int(id)), "tenant_id": .string(tenantID.uuidString.lowercased()),
-            "type": .string(type.rawValue),
-        ]
-        try connection.query("SELECT pg_notify(\(channel), \(notice.jsonText))")
-        if queued > 0 {
-            try connection.query("SELECT pg_notify(\(webhooksChannel), '')")
-        }
         return id
     }
 
