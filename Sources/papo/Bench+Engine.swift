@@ -357,7 +357,7 @@ final class ReplyWatcher: Sendable {
 
     func count(for customer: String) -> Int { counts.withLock { $0[customer] ?? 0 } }
 
-    /// Polls for replies handed to the Sandbox every 10 ms until cancelled: one query for all
+    /// Polls for replies handed to the Sandbox every 50 ms until cancelled: one query for all
     /// customers, as their phones would see replies arrive.
     func watch(pool: PostgresPool, tenantID: UUID) async throws {
         while !Task.isCancelled {
@@ -372,7 +372,7 @@ final class ReplyWatcher: Sendable {
                 arrived[try row.decode("customer_number")] = Int(try row.decode("replies", as: Int64.self))
             }
             counts.withLock { $0 = arrived }
-            try? await Task.sleep(for: .milliseconds(10))
+            try? await Task.sleep(for: .milliseconds(50))
         }
     }
 }
