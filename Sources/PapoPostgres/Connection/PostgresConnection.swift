@@ -18,6 +18,17 @@ public final class PostgresConnection {
     /// The server process serving this connection (for diagnostics and tests).
     public private(set) var backendPID: Int32 = 0
 
+    /// Statements prepared on this connection, by text and parameter types: the server parses
+    /// and plans a statement once per connection instead of on every call. Bounded, so
+    /// statements built with varying text cannot grow it without limit; past the bound they
+    /// run unprepared.
+    private var prepared: [PreparedKey: String] = [:]
+    private struct PreparedKey: Hashable {
+        var sql: String
+        var types: [UInt32]
+    }
+    static let preparedLimit = 512
+
     /// Opens a connection and prepares the session: `search_path` to `schema` (then `public`)
     /// and `TimeZone` to UTC.
     public init(connectionString: String, schema: String?) throws {
@@ -70,15 +81,35 @@ public final class PostgresConnection {
         let types = binds.map { $0.oid }
         let cStrings: [UnsafeMutablePointer<CChar>?] = binds.map { bind in bind.text.map { strdup($0) } }
         defer { for pointer in cStrings { free(pointer) } }
+        let name = try preparedName(for: query.sql, types: types, handle: handle)
         let result = cStrings.withUnsafeBufferPointer { values in
             types.withUnsafeBufferPointer { types in
                 values.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
-                    PQexecParams(
-                        handle, query.sql, Int32(binds.count), types.baseAddress, values.baseAddress, nil, nil, 0)
+                    if let name {
+                        PQexecPrepared(handle, name, Int32(binds.count), values.baseAddress, nil, nil, 0)
+                    } else {
+                        PQexecParams(
+                            handle, query.sql, Int32(binds.count), types.baseAddress, values.baseAddress, nil, nil, 0)
+                    }
                 }
             }
         }
         return try consume(result)
+    }
+
+    /// The name of `sql` prepared with `types`, preparing it first if needed; `nil` once the
+    /// cache is full. A statement that fails to prepare throws its error, as running it would.
+    private func preparedName(for sql: String, types: [UInt32], handle: OpaquePointer) throws -> String? {
+        let key = PreparedKey(sql: sql, types: types)
+        if let name = prepared[key] { return name }
+        guard prepared.count < Self.preparedLimit else { return nil }
+        let name = "papo_\(prepared.count)"
+        let result = types.withUnsafeBufferPointer { types in
+            PQprepare(handle, name, sql, Int32(types.count), types.baseAddress)
+        }
+        _ = try consume(result)
+        prepared[key] = name
+        return name
     }
 
     /// Runs a script of one or more statements without parameters (migrations, session setup).
