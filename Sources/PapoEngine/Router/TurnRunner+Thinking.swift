@@ -41,13 +41,14 @@ extension TurnRunner {
                 metadata: ["conversation": "\(conversation.id)", "attempts": "\(conversation.turnAttempts)"])
             return try await offline([])
         }
+        // The window and the unsummarised tool calls load at once; calls older than the
+        // window are dropped here.
+        async let callsRead = store.toolCalls(conversation, fromSeq: (conversation.summaryUpto ?? 0) + 1)
         let window = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages).filter {
             !($0.isInbound && $0.answeredAt == nil && $0.seq > throughSeq)
         }
-        var toolCalls: [ToolCallRecord] = []
-        if let oldest = window.map(\.seq).min() {
-            toolCalls = try await store.toolCalls(conversation, fromSeq: oldest)
-        }
+        let oldest = window.map(\.seq).min() ?? .max
+        let toolCalls = try await callsRead.filter { ($0.afterSeq ?? .min) >= oldest }
         let timeZone = TimeZone(identifier: turn.tenant.timezone) ?? BuiltInTools.defaultTimeZone
         let loop = ToolLoop(client: llm, plugins: plugins, logger: logger)
         let context = pluginContext(turn)

@@ -52,8 +52,17 @@ public struct ConversationStore: Sendable {
         let debounceSeconds = Self.seconds(debounce)
         return try await pool.withTransaction { connection in
             guard
+                // The expired conversation (if any) is closed in the same statement, so the
+                // upsert below, a later statement, starts a fresh one; closing it on a
+                // duplicate delivery as well is harmless, since it has expired either way.
                 let message = try connection.query(
                     """
+                    WITH expired AS (
+                      UPDATE ai_conversations SET state = 'closed', pending_turn_at = NULL
+                      WHERE tenant_id = \(inbound.tenantID) AND session_id = \(inbound.sessionID)
+                        AND customer_number = \(inbound.customerNumber) AND state <> 'closed'
+                        AND expires_at IS NOT NULL AND expires_at <= now()
+                    )
                     INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number,
                                           type, content, status, author, reply_to_message_id, received_at)
                     VALUES (\(inbound.tenantID), \(inbound.sessionID), 'inbound', \(inbound.provider.rawValue),
@@ -67,13 +76,6 @@ public struct ConversationStore: Sendable {
                 return InboundOutcome(isNew: false)
             }
             let messageID: UUID = try message.decode("id")
-            try connection.query(
-                """
-                UPDATE ai_conversations SET state = 'closed', pending_turn_at = NULL
-                WHERE tenant_id = \(inbound.tenantID) AND session_id = \(inbound.sessionID)
-                  AND customer_number = \(inbound.customerNumber) AND state <> 'closed'
-                  AND expires_at IS NOT NULL AND expires_at <= now()
-                """)
             let row = try connection.query(
                 """
                 INSERT INTO ai_conversations (tenant_id, session_id, customer_number, customer_name, last_message_at,
@@ -90,14 +92,18 @@ public struct ConversationStore: Sendable {
             ).first!
             let conversationID: UUID = try row.decode("id")
             let state = ConversationState(rawValue: try row.decode("state")) ?? .bot
+            // Linking the message and waking the workers (when the bot answers) in one trip.
             try connection.query(
                 """
-                UPDATE messages SET conversation_id = \(conversationID)
-                WHERE tenant_id = \(inbound.tenantID) AND id = \(messageID)
+                WITH linked AS (
+                  UPDATE messages SET conversation_id = \(conversationID)
+                  WHERE tenant_id = \(inbound.tenantID) AND id = \(messageID)
+                  RETURNING 1
+                )
+                SELECT CASE WHEN \(state == .bot)::boolean
+                            THEN pg_notify(\(Self.turnsChannel), \(conversationID.uuidString)::text) END AS woken
+                FROM linked
                 """)
-            if state == .bot {
-                try connection.query("SELECT pg_notify(\(Self.turnsChannel), \(conversationID.uuidString))")
-            }
             try EventLog.publish(
                 .messageReceived, tenantID: inbound.tenantID,
                 payload: EventLog.messageReceivedPayload(
