@@ -237,9 +237,31 @@ struct EventProducerTests {
                 tenantID: tenant.id, provider: .sandbox, providerMessageID: "sandbox.out-1", status: status, at: Date())
         }
         let events = try await pool.withConnection { try EventLog.events(tenantID: tenant.id, after: 0, on: $0) }
-        #expect(events.map(\.type) == ["message.status"])
-        #expect(events.first?.payload["status"]?.stringValue == "read")
-        #expect(events.first?.payload["message_id"]?.stringValue == claimed.id.uuidString.lowercased())
+        // Accepted by the provider, then read; the late "delivered" and the repeated "read" say nothing.
+        #expect(events.map(\.type) == ["message.status", "message.status"])
+        #expect(events.compactMap { $0.payload["status"]?.stringValue } == ["sent", "read"])
+        #expect(events.last?.payload["message_id"]?.stringValue == claimed.id.uuidString.lowercased())
+
+        // A send that fails for good is announced with the provider's code.
+        let failing = try await messages.enqueue(
+            .init(
+                tenantID: tenant.id, session: session, customerNumber: "5511977776666", type: "text",
+                content: ["body": "Oi de novo"]))
+        let second = try #require(try await messages.claimDue(limit: 1, lease: .seconds(30)).first)
+        guard case .created(let queued) = failing else {
+            Issue.record("expected a new message, got \(failing)")
+            return
+        }
+        #expect(second.id == queued.id)
+        try await messages.markFailed(second, code: "131026", reason: "Message undeliverable")
+        try await messages.markFailed(second, code: "131026", reason: "Message undeliverable")
+        let after = try await pool.withConnection {
+            try EventLog.events(tenantID: tenant.id, after: events.last?.id ?? 0, on: $0)
+        }
+        #expect(after.count == 1)
+        #expect(after.first?.payload["status"]?.stringValue == "failed")
+        #expect(after.first?.payload["error_code"]?.stringValue == "131026")
+        #expect(after.first?.payload["message_id"]?.stringValue == second.id.uuidString.lowercased())
     }
 
     @Test("the purger removes events past retention and keeps newer ones")

@@ -28,13 +28,13 @@ extension EventLog {
 
     /// `message.status`: an outbound message's status moved forward.
     public static func messageStatusPayload(
-        messageID: UUID, provider: ProviderKind, providerMessageID: String, status: MessageStatus, at: Date,
+        messageID: UUID, provider: ProviderKind, providerMessageID: String?, status: MessageStatus, at: Date,
         errorCode: String?
     ) -> JSONValue {
         var payload: [String: JSONValue] = [
             "message_id": .string(messageID.uuidString.lowercased()),
             "provider": .string(provider.rawValue),
-            "provider_message_id": .string(providerMessageID),
+            "provider_message_id": providerMessageID.map(JSONValue.string) ?? .null,
             "status": .string(status.rawValue),
             "at": .string(ISO8601DateFormatter().string(from: at)),
         ]

@@ -108,14 +108,27 @@ public struct MessageStore: Sendable {
         }
     }
 
-    /// The provider accepted the message.
+    /// The provider accepted the message; watchers get a `message.status` event (the
+    /// provider's own later `sent` report then changes nothing, so it is announced once).
     public func markSent(_ message: StoredMessage, provider: ProviderKind, providerMessageID: String) async throws {
-        try await pool.query(
-            """
-            UPDATE messages SET status = 'sent', provider = \(provider.rawValue), provider_message_id = \(providerMessageID),
-                   sent_at = COALESCE(sent_at, now()), next_attempt_at = NULL, error_code = NULL, error_message = NULL
-            WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
-            """)
+        try await pool.withTransaction { connection in
+            let updated = try connection.query(
+                """
+                UPDATE messages SET status = 'sent', provider = \(provider.rawValue),
+                       provider_message_id = \(providerMessageID), sent_at = COALESCE(sent_at, now()),
+                       next_attempt_at = NULL, error_code = NULL, error_message = NULL
+                WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
+                RETURNING sent_at
+                """
+            ).first
+            guard let updated else { return }
+            try EventLog.publish(
+                .messageStatus, tenantID: message.tenantID,
+                payload: EventLog.messageStatusPayload(
+                    messageID: message.id, provider: provider, providerMessageID: providerMessageID, status: .sent,
+                    at: try updated.decode("sent_at", as: Date.self), errorCode: nil),
+                on: connection)
+        }
     }
 
     /// A retryable failure: back to `queued`, due at `at`, with the error kept for the status API.
@@ -127,14 +140,29 @@ public struct MessageStore: Sendable {
             """)
     }
 
-    /// A permanent failure (or retries exhausted): `failed` with the provider's code and words.
+    /// A permanent failure (or retries exhausted): `failed` with the provider's code and words,
+    /// announced as a `message.status` event so a failed send is reported, never silent.
     public func markFailed(_ message: StoredMessage, code: String, reason: String) async throws {
-        try await pool.query(
-            """
-            UPDATE messages SET status = 'failed', failed_at = now(), next_attempt_at = NULL,
-                   error_code = \(code), error_message = \(reason)
-            WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status IN ('sending', 'queued')
-            """)
+        try await pool.withTransaction { connection in
+            let updated = try connection.query(
+                """
+                UPDATE messages SET status = 'failed', failed_at = now(), next_attempt_at = NULL,
+                       error_code = \(code), error_message = \(reason)
+                WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status IN ('sending', 'queued')
+                RETURNING failed_at, provider, provider_message_id
+                """
+            ).first
+            guard let updated else { return }
+            try EventLog.publish(
+                .messageStatus, tenantID: message.tenantID,
+                payload: EventLog.messageStatusPayload(
+                    messageID: message.id,
+                    provider: ProviderKind(rawValue: try updated.decode("provider", as: String.self))
+                        ?? message.provider,
+                    providerMessageID: try updated.decode("provider_message_id", as: String?.self), status: .failed,
+                    at: try updated.decode("failed_at", as: Date.self), errorCode: code),
+                on: connection)
+        }
     }
 
     /// Applies a provider status report to our message with that provider id; returns whether it
