@@ -281,15 +281,3 @@ struct EngineEndToEndTests {
         #expect(try await world.replies()["5511930000001"]?.map(\.text) == ["eco: oi"])
     }
 }
-
-func eventually(
-    within limit: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
-) async throws -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now + limit
-    while clock.now < end {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}

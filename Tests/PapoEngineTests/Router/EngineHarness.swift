@@ -104,19 +104,6 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Waits until `condition` holds, checking every 50 ms, for at most `limit`.
-func eventually(
-    within limit: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
-) async throws -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now + limit
-    while clock.now < end {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
 /// A started fake LLM server and an HTTP client for one test.
 struct FakeModel {
     let server: FakeLLMServer
