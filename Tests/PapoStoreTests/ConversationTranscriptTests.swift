@@ -26,8 +26,8 @@ struct ConversationTranscriptTests {
             content: ["body": .string("m\(seq)")])
     }
 
-    func call(_ seq: Int64, after: Int64, round: Int = 1) -> TranscriptToolCall {
-        TranscriptToolCall(
+    func call(_ seq: Int64, after: Int64, round: Int = 1) -> ToolCallRecord {
+        ToolCallRecord(
             seq: seq, afterSeq: after, round: round, callID: "c\(seq)", name: "t\(seq)", arguments: "{}", result: "ok")
     }
 
@@ -35,7 +35,7 @@ struct ConversationTranscriptTests {
         entries.map {
             switch $0 {
             case .message(let message): "m\(message.seq)"
-            case .toolCall(let call): "t\(call.seq)"
+            case .toolCall(let call): "t\(call.seq ?? -1)"
             }
         }
     }

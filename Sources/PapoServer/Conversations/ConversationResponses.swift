@@ -131,7 +131,7 @@ struct TranscriptMessageResponse: Encodable {
 
 /// A tool exchange in a transcript.
 struct ToolCallResponse: Encodable {
-    var call: TranscriptToolCall
+    var call: ToolCallRecord
 
     enum CodingKeys: String, CodingKey {
         case kind, id, round, name, arguments, result
@@ -145,8 +145,8 @@ struct ToolCallResponse: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode("tool_call", forKey: .kind)
-        try container.encode(call.id.uuidString.lowercased(), forKey: .id)
-        try container.encode(call.afterSeq, forKey: .afterSeq)
+        try container.encodeIfPresent(call.id?.uuidString.lowercased(), forKey: .id)
+        try container.encodeIfPresent(call.afterSeq, forKey: .afterSeq)
         try container.encode(call.round, forKey: .round)
         try container.encode(call.callID, forKey: .callId)
         try container.encode(call.name, forKey: .name)
@@ -154,7 +154,7 @@ struct ToolCallResponse: Encodable {
         try container.encode(call.result, forKey: .result)
         try container.encode(call.isError, forKey: .isError)
         try container.encode(call.assistantText, forKey: .assistantText)
-        try container.encode(call.createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(call.createdAt, forKey: .createdAt)
     }
 }
 

@@ -141,12 +141,12 @@ extension ConversationStore {
             let firstSeq: Int64? = hasEarlier ? messages.first?.seq : nil
             let calls = try connection.query(
                 """
-                SELECT \(fragment: TranscriptToolCall.columns) FROM ai_tool_calls
+                SELECT \(fragment: ToolCallRecord.columns) FROM ai_tool_calls
                 WHERE tenant_id = \(tenantID) AND conversation_id = \(conversationID)
                   AND (\(firstSeq)::int8 IS NULL OR after_seq >= \(firstSeq)::int8)
                 ORDER BY after_seq, round, seq
                 """
-            ).map(TranscriptToolCall.init(row:))
+            ).map(ToolCallRecord.init(row:))
             return ConversationTranscript(
                 conversation: conversation, entries: TranscriptEntry.interleave(messages: messages, toolCalls: calls),
                 hasEarlier: hasEarlier)

@@ -89,63 +89,10 @@ public struct TranscriptMessage: Sendable, Equatable {
     }
 }
 
-/// One stored tool exchange (`ai_tool_calls`): a call the model made during a turn and what the
-/// tool answered.
-public struct TranscriptToolCall: Sendable, Equatable {
-    public var id: UUID
-    public var seq: Int64
-    /// `messages.seq` of the newest customer message the turn answered.
-    public var afterSeq: Int64
-    public var round: Int
-    public var assistantText: String?
-    public var callID: String
-    public var name: String
-    /// As the model wrote them; not necessarily valid JSON.
-    public var arguments: String
-    public var result: String
-    public var isError: Bool
-    public var createdAt: Date
-
-    public init(
-        id: UUID = UUID(), seq: Int64, afterSeq: Int64, round: Int = 1, assistantText: String? = nil,
-        callID: String, name: String, arguments: String, result: String, isError: Bool = false,
-        createdAt: Date = Date()
-    ) {
-        self.id = id
-        self.seq = seq
-        self.afterSeq = afterSeq
-        self.round = round
-        self.assistantText = assistantText
-        self.callID = callID
-        self.name = name
-        self.arguments = arguments
-        self.result = result
-        self.isError = isError
-        self.createdAt = createdAt
-    }
-
-    static let columns: SQLQuery =
-        "id, seq, after_seq, round, assistant_text, call_id, name, arguments, result, is_error, created_at"
-
-    init(row: PostgresRow) throws {
-        id = try row.decode("id")
-        seq = try row.decode("seq")
-        afterSeq = try row.decode("after_seq")
-        round = try row.decode("round")
-        assistantText = try row.decode("assistant_text")
-        callID = try row.decode("call_id")
-        name = try row.decode("name")
-        arguments = try row.decode("arguments")
-        result = try row.decode("result")
-        isError = try row.decode("is_error")
-        createdAt = try row.decode("created_at")
-    }
-}
-
 /// A line of a transcript.
 public enum TranscriptEntry: Sendable, Equatable {
     case message(TranscriptMessage)
-    case toolCall(TranscriptToolCall)
+    case toolCall(ToolCallRecord)
 
     /// Places tool exchanges among the messages: right after the customer message they answer
     /// (`after_seq`), before the reply they led to.
@@ -154,20 +101,23 @@ public enum TranscriptEntry: Sendable, Equatable {
     /// moved to another conversation) still lands where its anchor would be, before the first
     /// later message, so nothing is dropped and the order stays that of the database.
     public static func interleave(
-        messages: [TranscriptMessage], toolCalls: [TranscriptToolCall]
+        messages: [TranscriptMessage], toolCalls: [ToolCallRecord]
     ) -> [TranscriptEntry] {
         let messages = messages.sorted { $0.seq < $1.seq }
-        let calls = toolCalls.sorted { ($0.afterSeq, $0.round, $0.seq) < ($1.afterSeq, $1.round, $1.seq) }
+        // Stored calls have every key; the defaults only order unsaved ones first.
+        let calls = toolCalls.sorted {
+            ($0.afterSeq ?? 0, $0.round, $0.seq ?? 0) < ($1.afterSeq ?? 0, $1.round, $1.seq ?? 0)
+        }
         var entries: [TranscriptEntry] = []
         entries.reserveCapacity(messages.count + calls.count)
         var next = calls.startIndex
         for message in messages {
-            while next < calls.endIndex, calls[next].afterSeq < message.seq {
+            while next < calls.endIndex, calls[next].afterSeq ?? 0 < message.seq {
                 entries.append(.toolCall(calls[next]))
                 next += 1
             }
             entries.append(.message(message))
-            while next < calls.endIndex, calls[next].afterSeq == message.seq {
+            while next < calls.endIndex, calls[next].afterSeq ?? 0 == message.seq {
                 entries.append(.toolCall(calls[next]))
                 next += 1
             }

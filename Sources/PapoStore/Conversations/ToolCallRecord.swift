@@ -4,6 +4,10 @@ public import PapoPostgres
 /// One tool call a model made during a turn and what the tool answered, as `ai_tool_calls`
 /// keeps it: replayed in later context windows and shown in transcripts.
 public struct ToolCallRecord: Sendable, Equatable {
+    /// The row's id, order among the conversation's calls and insert time; `nil` until stored.
+    public var id: UUID?
+    public var seq: Int64?
+    public var createdAt: Date?
     /// `messages.seq` of the newest customer message of the turn; `nil` until stored.
     public var afterSeq: Int64?
     /// The model round within the turn, from 1; calls of one round were one assistant message.
@@ -18,9 +22,12 @@ public struct ToolCallRecord: Sendable, Equatable {
     public var isError: Bool
 
     public init(
-        afterSeq: Int64? = nil, round: Int, assistantText: String? = nil, callID: String, name: String,
-        arguments: String, result: String, isError: Bool = false
+        id: UUID? = nil, seq: Int64? = nil, afterSeq: Int64? = nil, round: Int, assistantText: String? = nil,
+        callID: String, name: String, arguments: String, result: String, isError: Bool = false, createdAt: Date? = nil
     ) {
+        self.id = id
+        self.seq = seq
+        self.createdAt = createdAt
         self.afterSeq = afterSeq
         self.round = round
         self.assistantText = assistantText
@@ -31,15 +38,17 @@ public struct ToolCallRecord: Sendable, Equatable {
         self.isError = isError
     }
 
-    static let columns: SQLQuery = "after_seq, round, assistant_text, call_id, name, arguments, result, is_error"
+    static let columns: SQLQuery =
+        "id, seq, after_seq, round, assistant_text, call_id, name, arguments, result, is_error, created_at"
 
     init(row: PostgresRow) throws {
         self.init(
+            id: try row.decode("id", as: UUID.self), seq: try row.decode("seq", as: Int64.self),
             afterSeq: try row.decode("after_seq", as: Int64.self), round: try row.decode("round", as: Int.self),
             assistantText: try row.decode("assistant_text", as: String?.self),
             callID: try row.decode("call_id", as: String.self), name: try row.decode("name", as: String.self),
             arguments: try row.decode("arguments", as: String.self), result: try row.decode("result", as: String.self),
-            isError: try row.decode("is_error", as: Bool.self))
+            isError: try row.decode("is_error", as: Bool.self), createdAt: try row.decode("created_at", as: Date.self))
     }
 
     /// Inserts the records of one turn, anchored after `afterSeq`.
