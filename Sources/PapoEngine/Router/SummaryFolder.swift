@@ -60,6 +60,20 @@ struct SummaryFolder: Sendable {
         }
     }
 
+    /// Whether the unfolded messages may now exceed the budgets, judged from what the turn
+    /// already read: its window (the newest unfolded messages, up to the message budget) plus
+    /// the replies it queued. When this is false nothing can need folding, and the turn skips
+    /// the query that would say so exactly.
+    static func mayOverflow(
+        window: [ConversationMessage], replies: [String], context: AgentTemplate.Context
+    ) -> Bool {
+        guard window.count + replies.count <= context.maxMessages else { return true }
+        let tokens =
+            window.reduce(0) { $0 + ContextBuilder.estimateTokens($1.text) + ContextBuilder.perMessageTokens }
+            + replies.reduce(0) { $0 + ContextBuilder.estimateTokens($1) + ContextBuilder.perMessageTokens }
+        return tokens > context.maxTokens
+    }
+
     /// The index of the newest message to fold, or `nil` when the unfolded messages fit the
     /// budgets. Everything from the start through it is folded; the newest messages that fill
     /// half of each budget stay verbatim.

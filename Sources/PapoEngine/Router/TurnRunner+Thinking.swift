@@ -13,6 +13,9 @@ extension TurnRunner {
         var handoffReason: String?
         var usage: [UsageRecord]
         var toolCalls: [ToolCallRecord] = []
+        /// The newest unfolded messages as loaded (up to the message budget), to tell whether
+        /// the summary may need folding.
+        var window: [ConversationMessage] = []
     }
 
     /// Builds the context and runs the tool loop within the template's turn timeout; any
@@ -44,9 +47,8 @@ extension TurnRunner {
         // The window and the unsummarised tool calls load at once; calls older than the
         // window are dropped here.
         async let callsRead = store.toolCalls(conversation, fromSeq: (conversation.summaryUpto ?? 0) + 1)
-        let window = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages).filter {
-            !($0.isInbound && $0.answeredAt == nil && $0.seq > throughSeq)
-        }
+        let loaded = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages)
+        let window = loaded.filter { !($0.isInbound && $0.answeredAt == nil && $0.seq > throughSeq) }
         let oldest = window.map(\.seq).min() ?? .max
         let toolCalls = try await callsRead.filter { ($0.afterSeq ?? .min) >= oldest }
         let timeZone = TimeZone(identifier: turn.tenant.timezone) ?? BuiltInTools.defaultTimeZone
@@ -73,7 +75,7 @@ extension TurnRunner {
                 }
                 return Answer(
                     text: text, offline: false, handoffReason: result.handoffReason, usage: usage,
-                    toolCalls: result.records)
+                    toolCalls: result.records, window: loaded)
             } catch let failure as ToolLoop.Failure {
                 usage += failure.usage
                 usage.append(UsageRecord(model: modelName, error: "\(failure.error.code): \(failure.error.message)"))

@@ -130,6 +130,7 @@ public struct TurnRunner: Sendable {
         completion.idleExpiry = template.context.idleExpiry.duration
         var kind = Kind.answered
         var text = ""
+        var window: [ConversationMessage] = []
         switch router.decide(template: template, texts: texts) {
         case .handoff:
             kind = .handedOff
@@ -144,6 +145,7 @@ public struct TurnRunner: Sendable {
             let answer = try await think(turn, selection: selection, texts: texts, throughSeq: newest.seq)
             completion.usage = answer.usage
             completion.toolCalls = answer.toolCalls
+            window = answer.window
             if let reason = answer.handoffReason {
                 kind = .handedOff
                 text = templateText(template.handoff.message, turn, selection: selection)
@@ -160,6 +162,7 @@ public struct TurnRunner: Sendable {
         // Fewer rows than parts means an operator took over mid-turn and the store dropped them.
         let superseded = outcome.replyIDs.count != completion.replies.count
         if kind == .answered, !superseded, template.context.summary.enabled,
+            SummaryFolder.mayOverflow(window: window, replies: completion.replies, context: template.context),
             let llm = try await client(for: conversation.tenantID)
         {
             await SummaryFolder(store: store, llm: llm, logger: logger).foldIfNeeded(conversation, template: template)
