@@ -2,8 +2,8 @@ import Foundation
 import PapoHTTP
 import Testing
 
-/// Integration tests against a real Hummingbird server on loopback. Serialized because the
-/// concurrency test counts the threads of the whole process.
+/// Integration tests against a real Hummingbird server on loopback. The thread-counting tests
+/// live in `HTTPClientThreadTests`, which runs in a process of its own.
 @Suite(.serialized)
 struct HTTPClientTests {
     @Test func getReturnsBodyAndResponseHeaders() async throws {

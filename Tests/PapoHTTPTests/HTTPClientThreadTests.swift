@@ -7,7 +7,51 @@ import Testing
     import Glibc
 #endif
 
-extension HTTPClientTests {
+/// Thread counting looks at the whole process, so these run on their own: `scripts/test.sh`
+/// runs this suite in a second `swift test` process after everything else, where no other
+/// suite's threads can come and go during the burst.
+@Suite(.serialized)
+struct HTTPClientThreadTests {
+    @Test func fiveHundredConcurrentRequestsShareOneThread() async throws {
+        let client = HTTPClient()
+        try await TestServer.with { base in
+            // Warm up the server's event loops, the client's curl thread and the task pool
+            // before taking the baseline.
+            _ = try await client.execute(HTTPClientRequest(url: "\(base)/hello"))
+            let baseline = processThreadCount()
+            #expect(baseline > 0)
+
+            let peak = Mutex(baseline)
+            let sampling = Task {
+                while !Task.isCancelled {
+                    let now = processThreadCount()
+                    peak.withLock { $0 = max($0, now) }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            let bodies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for id in 0..<500 {
+                    group.addTask {
+                        let response = try await client.execute(
+                            HTTPClientRequest(url: "\(base)/slow-id?id=\(id)&ms=300"))
+                        return (id, response.text)
+                    }
+                }
+                var bodies: [Int: String] = [:]
+                for try await (id, text) in group { bodies[id] = text }
+                return bodies
+            }
+            sampling.cancel()
+            _ = await sampling.result
+
+            #expect(bodies.count == 500)
+            #expect(bodies.allSatisfy { $0.value == "id \($0.key)" })
+            let growth = peak.withLock { $0 } - baseline
+            #expect(growth <= 4, "thread count grew by \(growth)")
+        }
+        await client.shutdown()
+    }
+
     /// One client, 1,000 requests in flight at once against handlers that each sleep 100 ms:
     /// every one answers, and the client does not buy concurrency with threads. Timing is the
     /// benchmark's business (`papo bench`), not this test's.
