@@ -111,7 +111,12 @@ struct LiveTenant: Sendable {
 func publishEvent(
     _ type: EventType, tenantID: UUID, payload: JSONValue = [:], on pool: PostgresPool
 ) async throws -> Int64 {
-    try await pool.withTransaction { try EventLog.publish(type, tenantID: tenantID, payload: payload, on: $0) }
+    let uid = try await pool.withTransaction {
+        try EventLog.publish(type, tenantID: tenantID, payload: payload, on: $0)
+    }
+    // The stream id is given at commit.
+    return try await pool.query("SELECT id FROM events WHERE tenant_id = \(tenantID) AND uid = \(uid)").first!
+        .decode("id", as: Int64.self)
 }
 
 /// Reads server-sent events from `url` until `count` arrived (or `timeout` passed).

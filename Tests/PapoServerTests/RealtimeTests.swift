@@ -368,19 +368,24 @@ extension RealtimeTests {
             2, url: instance.baseURL + "/api/v1/events", headers: tenant.headers, http: http
         ) {
             try await instance.waitForSubscribers(tenant.id)
-            // The first transaction takes its id, then stays open for a while; the second starts
-            // later. Without ordering, the second would commit first and a reader at its id would
-            // never look back for the first.
-            async let slow: Int64 = pool.withTransaction { connection in
-                let id = try EventLog.publish(.messageStatus, tenantID: tenant.id, payload: ["n": 1], on: connection)
+            // The first transaction inserts its event, then stays open for a while; the second
+            // starts later and commits first. Ids are given at commit, so the second gets the
+            // smaller one and the first, committing later, a larger one: a reader past the
+            // second's id still finds the first.
+            async let slow: Void = pool.withTransaction { connection in
+                try EventLog.publish(.messageStatus, tenantID: tenant.id, payload: ["n": 1], on: connection)
                 Thread.sleep(forTimeInterval: 0.5)
-                return id
             }
             try await Task.sleep(for: .milliseconds(100))
-            let fast = try await publishEvent(.messageStatus, tenantID: tenant.id, payload: ["n": 2], on: pool)
-            #expect(try await slow < fast)
+            try await publishEvent(.messageStatus, tenantID: tenant.id, payload: ["n": 2], on: pool)
+            try await slow
         }
-        #expect(events.map { $0.json?["payload"]?["n"]?.doubleValue } == [1, 2])
+        #expect(events.map { $0.json?["payload"]?["n"]?.doubleValue } == [2, 1])
+        let ids = events.compactMap { $0.id.flatMap { Int64($0) } }
+        #expect(ids.count == 2 && ids[0] < ids[1], "stream ids follow commit order: \(ids)")
+        let stored = try await pool.query(
+            "SELECT id, payload->>'n' AS n FROM events WHERE tenant_id = \(tenant.id) ORDER BY id")
+        #expect(try stored.map { try $0.decode("n", as: String.self) } == ["2", "1"])
         await instance.stop()
     }
 }

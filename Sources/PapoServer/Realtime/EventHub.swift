@@ -25,8 +25,9 @@ public enum RealtimeMessage: Sendable, Equatable {
 /// what makes the hand-over from a client's replay to live delivery exact: a client joins with
 /// the id it replayed up to, the loop sends it whatever lies between that id and the tenant's
 /// cursor, then adds it to the live list, with no notification processed in between. Because
-/// one tenant's event ids commit in order (see ``EventLog/publish(_:tenantID:payload:on:)``),
-/// reading "after the cursor" never skips a row that commits later.
+/// one tenant's event ids are given at commit, in commit order (see
+/// ``EventLog/publish(_:tenantID:payload:on:)``), reading "after the cursor" never skips a row
+/// that commits later.
 ///
 /// Each subscriber has a bounded buffer. A client that falls behind by more than that is
 /// disconnected (and resumes with `Last-Event-ID`) rather than growing the server's memory.

@@ -45,27 +45,26 @@ public enum EventLog {
     /// The `NOTIFY` channel that wakes the webhook delivery worker when deliveries were queued.
     public static let webhooksChannel = "papo_webhooks"
 
-    /// Records an event on `connection` inside the transaction that made the change, queues a
-    /// webhook delivery for each of the tenant's active subscriptions that wants it, and returns
-    /// the event's id.
+    /// Records an event on `connection` inside the transaction that made the change and queues a
+    /// webhook delivery for each of the tenant's active subscriptions that wants it; returns the
+    /// event's stable id (`uid`, what webhook receivers see).
     ///
-    /// Ids come from a sequence, taken at insert rather than at commit; a transaction-level
-    /// advisory lock per tenant, held from here to commit, makes one tenant's ids commit in
-    /// order, so a reader that has seen id N of a tenant has seen every earlier id it will ever
-    /// see. Publish late in the transaction: other publishers for the tenant wait for the commit.
+    /// The stream id (``StoredEvent/id``) is not known yet: a deferred trigger (migration 0006)
+    /// numbers the row inside COMMIT, under a per-tenant lock held only to the end of the
+    /// commit, and sends the ``channel`` notification then. So one tenant's ids become visible
+    /// in increasing order, and a reader that has seen id N has seen every smaller id it will
+    /// ever see, without writers queueing on a lock across their round trips.
     @discardableResult
     public static func publish(
         _ type: EventType, tenantID: UUID, payload: JSONValue, on connection: PostgresConnection
-    ) throws -> Int64 {
-        // One statement — lock, event, webhook deliveries and both notifications — so the lock
-        // is taken before the id even outside a transaction, and a publish costs one round trip.
+    ) throws -> UUID {
+        // One statement, one round trip: the event, its webhook deliveries and the wake-up.
         let row = try connection.query(
             """
             WITH event AS (
               INSERT INTO events (tenant_id, type, payload)
-              SELECT \(tenantID), \(type.rawValue), \(PostgresJSON(payload))
-              FROM (SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(tenantID.uuidString.lowercased())))) AS ordered
-              RETURNING id, uid, created_at
+              VALUES (\(tenantID), \(type.rawValue), \(PostgresJSON(payload)))
+              RETURNING uid, created_at
             ), queued AS (
               INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_id, event_type, payload, event_created_at)
               SELECT s.tenant_id, s.id, e.uid, \(type.rawValue), \(PostgresJSON(payload)), e.created_at
@@ -75,21 +74,13 @@ public enum EventLog {
               ON CONFLICT ON CONSTRAINT webhook_deliveries_event_key DO NOTHING
               RETURNING 1
             )
-            SELECT e.id,
-                   pg_notify(\(channel), json_build_object(
-                       'id', e.id, 'tenant_id', \(tenantID.uuidString.lowercased())::text,
-                       'type', \(type.rawValue)::text)::text) AS notified,
+            SELECT e.uid,
                    CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify(\(webhooksChannel), '') END AS woken
             FROM event e
             """
         ).first!
-        let id = try row.decode("id", as: Int64.self)
-        return id
+        return try row.decode("uid", as: UUID.self)
     }
-
-    /// The first key of the per-tenant publish lock (`'PAPO'` in ASCII), so it cannot collide
-    /// with other advisory locks that use the two-key form.
-    static let lockClass: Int32 = 0x5041_504F
 
     /// Events of one tenant after `afterID`, oldest first, optionally only the given types.
     public static func events(
