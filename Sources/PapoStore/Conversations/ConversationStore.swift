@@ -50,69 +50,24 @@ public struct ConversationStore: Sendable {
         let content: JSONValue =
             inbound.content.objectValue != nil ? inbound.content : .object(["value": inbound.content])
         let debounceSeconds = Self.seconds(debounce)
-        return try await pool.withTransaction { connection in
-            guard
-                // The expired conversation (if any) is closed in the same statement, so the
-                // upsert below, a later statement, starts a fresh one; closing it on a
-                // duplicate delivery as well is harmless, since it has expired either way.
-                let message = try connection.query(
-                    """
-                    WITH expired AS (
-                      UPDATE ai_conversations SET state = 'closed', pending_turn_at = NULL
-                      WHERE tenant_id = \(inbound.tenantID) AND session_id = \(inbound.sessionID)
-                        AND customer_number = \(inbound.customerNumber) AND state <> 'closed'
-                        AND expires_at IS NOT NULL AND expires_at <= now()
-                    )
-                    INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number,
-                                          type, content, status, author, reply_to_message_id, received_at)
-                    VALUES (\(inbound.tenantID), \(inbound.sessionID), 'inbound', \(inbound.provider.rawValue),
-                            \(inbound.providerMessageID), \(inbound.customerNumber), \(type), \(PostgresJSON(content)),
-                            'received', 'customer', \(inbound.replyTo), \(inbound.receivedAt))
-                    ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
-                    RETURNING id
-                    """
-                ).first
-            else {
-                return InboundOutcome(isNew: false)
-            }
-            let messageID: UUID = try message.decode("id")
-            let row = try connection.query(
-                """
-                INSERT INTO ai_conversations (tenant_id, session_id, customer_number, customer_name, last_message_at,
-                                              pending_turn_at)
-                VALUES (\(inbound.tenantID), \(inbound.sessionID), \(inbound.customerNumber), \(customerName), now(),
-                        now() + make_interval(secs => \(debounceSeconds)))
-                ON CONFLICT (tenant_id, session_id, customer_number) WHERE state <> 'closed' DO UPDATE SET
-                    last_message_at = now(),
-                    customer_name = COALESCE(EXCLUDED.customer_name, ai_conversations.customer_name),
-                    pending_turn_at = CASE WHEN ai_conversations.state = 'bot' THEN EXCLUDED.pending_turn_at
-                                           ELSE ai_conversations.pending_turn_at END
-                RETURNING id, state, pending_turn_at
-                """
-            ).first!
-            let conversationID: UUID = try row.decode("id")
-            let state = ConversationState(rawValue: try row.decode("state")) ?? .bot
-            // Linking the message and waking the workers (when the bot answers) in one trip.
-            try connection.query(
-                """
-                WITH linked AS (
-                  UPDATE messages SET conversation_id = \(conversationID)
-                  WHERE tenant_id = \(inbound.tenantID) AND id = \(messageID)
-                  RETURNING 1
-                )
-                SELECT CASE WHEN \(state == .bot)::boolean
-                            THEN pg_notify(\(Self.turnsChannel), \(conversationID.uuidString)::text) END AS woken
-                FROM linked
-                """)
-            try EventLog.publish(
-                .messageReceived, tenantID: inbound.tenantID,
-                payload: EventLog.messageReceivedPayload(
-                    inbound, messageID: messageID, conversationID: conversationID, state: state),
-                on: connection)
-            return InboundOutcome(
-                isNew: true, messageID: messageID, conversationID: conversationID, state: state,
-                pendingTurnAt: try row.decode("pending_turn_at"))
-        }
+        // One call, one round trip: `papo_record_inbound` (migration 0007) runs the steps in
+        // the server, in the implicit transaction of the statement.
+        let event = EventLog.messageReceivedPayload(inbound)
+        let row = try await pool.query(
+            """
+            SELECT out_message_id, out_conversation_id, out_state, out_pending_turn_at
+            FROM papo_record_inbound(
+              \(inbound.tenantID), \(inbound.sessionID), \(inbound.provider.rawValue)::text,
+              \(inbound.providerMessageID)::text, \(inbound.customerNumber)::text, \(type)::text,
+              \(PostgresJSON(content)), \(inbound.replyTo)::text, \(inbound.receivedAt), \(customerName)::text,
+              \(debounceSeconds)::float8, \(PostgresJSON(event)))
+            """
+        ).first!
+        guard let messageID: UUID = try row.decode("out_message_id") else { return InboundOutcome(isNew: false) }
+        let state = ConversationState(rawValue: try row.decode("out_state")) ?? .bot
+        return InboundOutcome(
+            isNew: true, messageID: messageID, conversationID: try row.decode("out_conversation_id"), state: state,
+            pendingTurnAt: try row.decode("out_pending_turn_at"))
     }
 
     /// Claims up to `limit` conversations whose turn is due and whose lease is free, across

@@ -7,19 +7,16 @@ extension EventLog {
     /// Longest text preview carried by a `message.received` event, in characters.
     public static let previewLength = 200
 
-    /// `message.received`: a customer message was stored (first delivery only).
-    public static func messageReceivedPayload(
-        _ inbound: MessageStore.NewInbound, messageID: UUID, conversationID: UUID, state: ConversationState
-    ) -> JSONValue {
+    /// `message.received`: a customer message was stored (first delivery only). Without the ids
+    /// of the message and its conversation and the conversation's state, which
+    /// `papo_record_inbound` adds in the database.
+    static func messageReceivedPayload(_ inbound: MessageStore.NewInbound) -> JSONValue {
         var payload: [String: JSONValue] = [
-            "message_id": .string(messageID.uuidString.lowercased()),
-            "conversation_id": .string(conversationID.uuidString.lowercased()),
             "session_id": .string(inbound.sessionID.uuidString.lowercased()),
             "customer_number": .string(inbound.customerNumber),
             "type": .string(MessageStore.storedType(inbound.kind)),
             "provider": .string(inbound.provider.rawValue),
             "provider_message_id": .string(inbound.providerMessageID),
-            "conversation_state": .string(state.rawValue),
             "received_at": .string(ISO8601DateFormatter().string(from: inbound.receivedAt)),
         ]
         if let preview = textPreview(of: inbound.content) { payload["text_preview"] = .string(preview) }

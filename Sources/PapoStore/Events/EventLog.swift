@@ -58,26 +58,10 @@ public enum EventLog {
     public static func publish(
         _ type: EventType, tenantID: UUID, payload: JSONValue, on connection: PostgresConnection
     ) throws -> UUID {
-        // One statement, one round trip: the event, its webhook deliveries and the wake-up.
+        // One round trip: `papo_publish_event` (migration 0007) inserts the event, queues its
+        // webhook deliveries and wakes the delivery worker when it queued any.
         let row = try connection.query(
-            """
-            WITH event AS (
-              INSERT INTO events (tenant_id, type, payload)
-              VALUES (\(tenantID), \(type.rawValue), \(PostgresJSON(payload)))
-              RETURNING uid, created_at
-            ), queued AS (
-              INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_id, event_type, payload, event_created_at)
-              SELECT s.tenant_id, s.id, e.uid, \(type.rawValue), \(PostgresJSON(payload)), e.created_at
-              FROM webhook_subscriptions s CROSS JOIN event e
-              WHERE s.tenant_id = \(tenantID) AND s.active
-                AND (cardinality(s.event_types) = 0 OR \(type.rawValue) = ANY(s.event_types))
-              ON CONFLICT ON CONSTRAINT webhook_deliveries_event_key DO NOTHING
-              RETURNING 1
-            )
-            SELECT e.uid,
-                   CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify(\(webhooksChannel), '') END AS woken
-            FROM event e
-            """
+            "SELECT papo_publish_event(\(tenantID), \(type.rawValue)::text, \(PostgresJSON(payload))) AS uid"
         ).first!
         return try row.decode("uid", as: UUID.self)
     }
