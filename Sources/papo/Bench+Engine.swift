@@ -149,7 +149,7 @@ struct BenchEngine: AsyncParsableCommand {
                             try await Task.sleep(for: .milliseconds(Int.random(in: 0...thinkTime.milliseconds)))
                             for round in 1...rounds {
                                 try await say(round, number)
-                                while replies.count(for: number) < round { try await Task.sleep(for: .milliseconds(5)) }
+                                await replies.wait(for: number, count: round)
                                 if round < rounds {
                                     let think = Int.random(
                                         in: thinkTime.milliseconds / 2...thinkTime.milliseconds * 3 / 2)
@@ -353,13 +353,36 @@ enum BenchModelServer {
 
 /// What each simulated customer's phone shows: how many replies have reached the Sandbox.
 final class ReplyWatcher: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private struct State {
+        var counts: [String: Int] = [:]
+        var waiters: [String: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+    }
+    private let state = Mutex(State())
 
-    func count(for customer: String) -> Int { counts.withLock { $0[customer] ?? 0 } }
+    /// Returns once `customer` has `count` replies. Customers wait here rather than polling, so
+    /// the simulated phones cost the machine nothing while the engine works.
+    func wait(for customer: String, count: Int) async {
+        await withCheckedContinuation { continuation in
+            let satisfied = state.withLock { state in
+                guard state.counts[customer, default: 0] < count else { return true }
+                state.waiters[customer] = (count, continuation)
+                return false
+            }
+            if satisfied { continuation.resume() }
+        }
+    }
 
     /// Polls for replies handed to the Sandbox every 50 ms until cancelled: one query for all
     /// customers, as their phones would see replies arrive.
     func watch(pool: PostgresPool, tenantID: UUID) async throws {
+        // Nobody is left waiting when watching ends (cancelled, or the database failed).
+        defer {
+            let waiting = state.withLock { state in
+                defer { state.waiters = [:] }
+                return state.waiters.values.map(\.continuation)
+            }
+            for continuation in waiting { continuation.resume() }
+        }
         while !Task.isCancelled {
             let rows = try await pool.query(
                 """
@@ -371,7 +394,13 @@ final class ReplyWatcher: Sendable {
             for row in rows {
                 arrived[try row.decode("customer_number")] = Int(try row.decode("replies", as: Int64.self))
             }
-            counts.withLock { $0 = arrived }
+            let ready = state.withLock { state in
+                state.counts = arrived
+                let done = state.waiters.filter { arrived[$0.key, default: 0] >= $0.value.count }
+                for customer in done.keys { state.waiters[customer] = nil }
+                return done.values.map(\.continuation)
+            }
+            for continuation in ready { continuation.resume() }
             try? await Task.sleep(for: .milliseconds(50))
         }
     }

@@ -32,9 +32,14 @@ $$;
 
 -- Stores a customer message and schedules its answer. A redelivered provider id changes
 -- nothing and returns no ids. Otherwise an expired conversation with the customer is closed,
--- the open one found or started, the message linked to it, and when the bot answers it the
+-- the open one found or started, the message stored in it, and when the bot answers it the
 -- turn moves to now + debounce and the workers are woken. `p_event` is the message.received
 -- payload without the ids, which are added here.
+--
+-- The redelivery check comes first so that the message row is written once, already linked to
+-- its conversation. Two deliveries of one id racing each other both pass it; the second then
+-- fails on the dedupe key and raises PP001, which rolls its whole call back (its conversation
+-- update included) and which the application reads as "seen before".
 CREATE FUNCTION papo_record_inbound(
   p_tenant uuid, p_session uuid, p_provider text, p_provider_message_id text, p_customer text,
   p_type text, p_content jsonb, p_reply_to text, p_received_at timestamptz, p_customer_name text,
@@ -44,21 +49,15 @@ LANGUAGE plpgsql
 SET search_path FROM CURRENT
 AS $$
 BEGIN
-  -- Closed first, so the upsert below starts a fresh conversation; closing it on a
-  -- redelivery as well is harmless, since it has expired either way.
+  IF EXISTS (SELECT 1 FROM messages
+             WHERE tenant_id = p_tenant AND provider = p_provider AND provider_message_id = p_provider_message_id) THEN
+    RETURN;
+  END IF;
+
+  -- Closed first, so the upsert below starts a fresh conversation.
   UPDATE ai_conversations SET state = 'closed', pending_turn_at = NULL
   WHERE tenant_id = p_tenant AND session_id = p_session AND customer_number = p_customer
     AND state <> 'closed' AND expires_at IS NOT NULL AND expires_at <= now();
-
-  INSERT INTO messages (tenant_id, session_id, direction, provider, provider_message_id, customer_number,
-                        type, content, status, author, reply_to_message_id, received_at)
-  VALUES (p_tenant, p_session, 'inbound', p_provider, p_provider_message_id, p_customer,
-          p_type, p_content, 'received', 'customer', p_reply_to, p_received_at)
-  ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
-  RETURNING id INTO out_message_id;
-  IF out_message_id IS NULL THEN
-    RETURN;
-  END IF;
 
   INSERT INTO ai_conversations AS c (tenant_id, session_id, customer_number, customer_name, last_message_at,
                                      pending_turn_at)
@@ -70,8 +69,16 @@ BEGIN
     pending_turn_at = CASE WHEN c.state = 'bot' THEN EXCLUDED.pending_turn_at ELSE c.pending_turn_at END
   RETURNING c.id, c.state, c.pending_turn_at INTO out_conversation_id, out_state, out_pending_turn_at;
 
-  UPDATE messages SET conversation_id = out_conversation_id
-  WHERE tenant_id = p_tenant AND id = out_message_id;
+  INSERT INTO messages (tenant_id, session_id, conversation_id, direction, provider, provider_message_id,
+                        customer_number, type, content, status, author, reply_to_message_id, received_at)
+  VALUES (p_tenant, p_session, out_conversation_id, 'inbound', p_provider, p_provider_message_id,
+          p_customer, p_type, p_content, 'received', 'customer', p_reply_to, p_received_at)
+  ON CONFLICT ON CONSTRAINT messages_dedupe_key DO NOTHING
+  RETURNING id INTO out_message_id;
+  IF out_message_id IS NULL THEN
+    RAISE EXCEPTION 'message % was stored by a concurrent delivery', p_provider_message_id
+      USING ERRCODE = 'PP001';
+  END IF;
 
   IF out_state = 'bot' THEN
     PERFORM pg_notify('papo_turns', out_conversation_id::text);

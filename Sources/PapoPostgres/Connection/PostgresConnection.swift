@@ -29,6 +29,11 @@ public final class PostgresConnection {
     }
     static let preparedLimit = 512
 
+    /// Set by ``PostgresPool/withTransaction(_:)`` instead of sending `BEGIN` at once: the first
+    /// statement of the transaction carries it in the same round trip, and a transaction that
+    /// ran nothing costs none.
+    var pendingBegin = false
+
     /// Opens a connection and prepares the session: `search_path` to `schema` (then `public`)
     /// and `TimeZone` to UTC.
     public init(connectionString: String, schema: String?) throws {
@@ -76,25 +81,100 @@ public final class PostgresConnection {
     /// Runs one statement with its bound parameters and returns every row.
     @discardableResult
     public func query(_ query: SQLQuery) throws -> PostgresResult {
+        if pendingBegin { return try pipeline([query])[0] }
         let handle = try liveHandle()
+        let name = try preparedName(for: query.sql, types: query.binds.map(\.oid), handle: handle)
+        let result = Self.withParameters(query) { count, types, values in
+            if let name {
+                PQexecPrepared(handle, name, count, values, nil, nil, 0)
+            } else {
+                PQexecParams(handle, query.sql, count, types, values, nil, nil, 0)
+            }
+        }
+        return try consume(result)
+    }
+
+    /// Runs `queries` in one round trip (libpq's pipeline mode) and returns their results in
+    /// order. Outside a transaction block they form one implicit transaction: each statement
+    /// sees the effects of the ones before it, and if one fails none of them takes effect. The
+    /// first failure is thrown after the pipeline has been read to its end.
+    public func pipeline(_ queries: [SQLQuery]) throws -> [PostgresResult] {
+        let handle = try liveHandle()
+        // Statements are prepared first (once per connection), outside the pipeline.
+        let names = try queries.map { try preparedName(for: $0.sql, types: $0.binds.map(\.oid), handle: handle) }
+        let begins = pendingBegin
+        pendingBegin = false
+        guard PQenterPipelineMode(handle) == 1 else { throw failure(handle, "could not enter pipeline mode") }
+        defer { PQexitPipelineMode(handle) }
+        var sent = begins ? PQsendQueryParams(handle, "BEGIN", 0, nil, nil, nil, nil, 0) == 1 : true
+        for (query, name) in zip(queries, names) where sent {
+            sent =
+                Self.withParameters(query) { count, types, values in
+                    if let name {
+                        PQsendQueryPrepared(handle, name, count, values, nil, nil, 0)
+                    } else {
+                        PQsendQueryParams(handle, query.sql, count, types, values, nil, nil, 0)
+                    }
+                } == 1
+        }
+        guard sent, PQpipelineSync(handle) == 1 else { throw failure(handle, "could not send a pipeline") }
+
+        var results: [PostgresResult] = []
+        var firstError: (any Error)?
+        for index in 0..<(queries.count + (begins ? 1 : 0)) {
+            let result = PQgetResult(handle)
+            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                results.append(PostgresResult(columns: PostgresColumns(names: []), rows: [], affectedRows: 0))
+            } else {
+                do {
+                    let consumed = try consume(result)
+                    if !(begins && index == 0) { results.append(consumed) }
+                } catch {
+                    if firstError == nil { firstError = error }
+                    if !(begins && index == 0) {
+                        results.append(PostgresResult(columns: PostgresColumns(names: []), rows: [], affectedRows: 0))
+                    }
+                }
+            }
+            // Each statement's results end with a null result.
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+        }
+        // Then the sync point closes the pipeline.
+        if let sync = PQgetResult(handle) {
+            let status = PQresultStatus(sync)
+            PQclear(sync)
+            if status != PGRES_PIPELINE_SYNC, firstError == nil {
+                firstError = failure(handle, "the pipeline did not end at its sync point")
+            }
+        }
+        if let firstError { throw firstError }
+        return results
+    }
+
+    /// Calls `body` with the parameter count, type OIDs and C strings of `query`'s binds, alive
+    /// for the duration of the call (libpq copies them before returning).
+    private static func withParameters<R>(
+        _ query: SQLQuery,
+        _ body: (Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?) -> R
+    ) -> R {
         let binds = query.binds
         let types = binds.map { $0.oid }
         let cStrings: [UnsafeMutablePointer<CChar>?] = binds.map { bind in bind.text.map { strdup($0) } }
         defer { for pointer in cStrings { free(pointer) } }
-        let name = try preparedName(for: query.sql, types: types, handle: handle)
-        let result = cStrings.withUnsafeBufferPointer { values in
+        return cStrings.withUnsafeBufferPointer { values in
             types.withUnsafeBufferPointer { types in
                 values.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
-                    if let name {
-                        PQexecPrepared(handle, name, Int32(binds.count), values.baseAddress, nil, nil, 0)
-                    } else {
-                        PQexecParams(
-                            handle, query.sql, Int32(binds.count), types.baseAddress, values.baseAddress, nil, nil, 0)
-                    }
+                    body(Int32(binds.count), types.baseAddress, values.baseAddress)
                 }
             }
         }
-        return try consume(result)
+    }
+
+    private func failure(_ handle: OpaquePointer, _ what: String) -> PostgresError {
+        let broken = PQstatus(handle) != CONNECTION_OK
+        return PostgresError(
+            broken ? .connectionLost : .queryFailed, "\(what): \(Self.trimmedMessage(PQerrorMessage(handle)))")
     }
 
     /// The name of `sql` prepared with `types`, preparing it first if needed; `nil` once the
@@ -115,6 +195,8 @@ public final class PostgresConnection {
     /// Runs a script of one or more statements without parameters (migrations, session setup).
     public func execute(script: String) throws {
         let handle = try liveHandle()
+        let script = pendingBegin ? "BEGIN; " + script : script
+        pendingBegin = false
         // PQexec keeps only the last result of a multi-statement string; an earlier failure
         // aborts the rest and is what we get back, so one check suffices.
         _ = try consume(PQexec(handle, script))

@@ -88,13 +88,22 @@ public final class PostgresPool: Sendable, Service {
         _ body: @escaping @Sendable (PostgresConnection) throws -> Result
     ) async throws -> Result {
         try await withConnection { connection in
-            try connection.execute(script: "BEGIN")
+            // BEGIN travels with the first statement (see `PostgresConnection.pendingBegin`).
+            connection.pendingBegin = true
             do {
                 let result = try body(connection)
-                try connection.execute(script: "COMMIT")
+                if connection.pendingBegin {
+                    connection.pendingBegin = false
+                } else {
+                    try connection.execute(script: "COMMIT")
+                }
                 return result
             } catch {
-                try? connection.execute(script: "ROLLBACK")
+                if connection.pendingBegin {
+                    connection.pendingBegin = false
+                } else {
+                    try? connection.execute(script: "ROLLBACK")
+                }
                 throw error
             }
         }
@@ -217,6 +226,7 @@ public final class PostgresPool: Sendable, Service {
     /// Runs on the pool thread right after the body: a connection left inside a transaction is
     /// rolled back so the next borrower starts clean.
     private func cleanUp(_ connection: PostgresConnection) {
+        connection.pendingBegin = false
         if connection.isInTransaction { try? connection.execute(script: "ROLLBACK") }
     }
 

@@ -14,6 +14,8 @@ public struct ConversationStore: Sendable {
     public static let turnsChannel = "papo_turns"
     /// The NOTIFY channel that wakes the outbox sender.
     public static let outboxChannel = "papo_outbox"
+    /// Raised by `papo_record_inbound` when a concurrent delivery of the same provider id won.
+    static let concurrentDeliveryState = "PP001"
 
     public let pool: PostgresPool
 
@@ -53,16 +55,22 @@ public struct ConversationStore: Sendable {
         // One call, one round trip: `papo_record_inbound` (migration 0007) runs the steps in
         // the server, in the implicit transaction of the statement.
         let event = EventLog.messageReceivedPayload(inbound)
-        let row = try await pool.query(
-            """
-            SELECT out_message_id, out_conversation_id, out_state, out_pending_turn_at
-            FROM papo_record_inbound(
-              \(inbound.tenantID), \(inbound.sessionID), \(inbound.provider.rawValue)::text,
-              \(inbound.providerMessageID)::text, \(inbound.customerNumber)::text, \(type)::text,
-              \(PostgresJSON(content)), \(inbound.replyTo)::text, \(inbound.receivedAt), \(customerName)::text,
-              \(debounceSeconds)::float8, \(PostgresJSON(event)))
-            """
-        ).first!
+        let row: PostgresRow
+        do {
+            row = try await pool.query(
+                """
+                SELECT out_message_id, out_conversation_id, out_state, out_pending_turn_at
+                FROM papo_record_inbound(
+                  \(inbound.tenantID), \(inbound.sessionID), \(inbound.provider.rawValue)::text,
+                  \(inbound.providerMessageID)::text, \(inbound.customerNumber)::text, \(type)::text,
+                  \(PostgresJSON(content)), \(inbound.replyTo)::text, \(inbound.receivedAt), \(customerName)::text,
+                  \(debounceSeconds)::float8, \(PostgresJSON(event)))
+                """
+            ).first!
+        } catch let error as PostgresError where error.sqlState == Self.concurrentDeliveryState {
+            // A simultaneous delivery of the same id stored it; this call changed nothing.
+            return InboundOutcome(isNew: false)
+        }
         guard let messageID: UUID = try row.decode("out_message_id") else { return InboundOutcome(isNew: false) }
         let state = ConversationState(rawValue: try row.decode("out_state")) ?? .bot
         return InboundOutcome(

@@ -30,6 +30,48 @@ struct ConversationStoreTests {
         #expect(try await harness.store.claimDue(limit: 5, worker: "w", lease: .seconds(30)).isEmpty)
     }
 
+    @Test("simultaneous deliveries of one provider id store it once, in one conversation, with one event")
+    func simultaneousRedeliveries() async throws {
+        let harness = try await EngineHarness.make()
+        // Separate pools, so the deliveries really run at once on different connections.
+        let pools = (0..<4).map { _ in
+            PostgresPool(configuration: harness.pool.configuration, logger: TestDatabase.logger)
+        }
+        let outcomes = try await withThrowingTaskGroup(of: [ConversationStore.InboundOutcome].self) { group in
+            for pool in pools {
+                group.addTask {
+                    var outcomes: [ConversationStore.InboundOutcome] = []
+                    for round in 0..<10 {
+                        let message = MessageStore.NewInbound(
+                            tenantID: harness.tenant.id, sessionID: harness.session.id,
+                            provider: harness.session.provider, providerMessageID: "wamid.same-\(round)",
+                            customerNumber: "5511988887777", kind: .text, content: ["body": "oi"], replyTo: nil,
+                            receivedAt: Date())
+                        outcomes.append(
+                            try await ConversationStore(pool: pool).recordInbound(message, debounce: .seconds(30)))
+                    }
+                    return outcomes
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        for pool in pools { await pool.close() }
+        #expect(outcomes.count == 40)
+        #expect(outcomes.filter(\.isNew).count == 10, "each id is new exactly once")
+        let stored = try await harness.pool.query(
+            """
+            SELECT count(*)::int8 AS messages, count(DISTINCT conversation_id)::int8 AS conversations
+            FROM messages WHERE tenant_id = \(harness.tenant.id) AND direction = 'inbound'
+            """
+        ).first!
+        #expect(try stored.decode("messages", as: Int.self) == 10)
+        #expect(try stored.decode("conversations", as: Int.self) == 1)
+        let events = try await harness.pool.query(
+            "SELECT count(*)::int8 AS n FROM events WHERE tenant_id = \(harness.tenant.id) AND type = 'message.received'"
+        ).first!.decode("n", as: Int.self)
+        #expect(events == 10)
+    }
+
     @Test("an expired conversation is closed and the next message starts a fresh one")
     func expiredConversationStartsFresh() async throws {
         let harness = try await EngineHarness.make()
