@@ -97,10 +97,13 @@ public final class TurnWorker: Service, Sendable {
             while !signal.isFinished, !Task.isCancelled {
                 let free = configuration.maxConcurrentTurns - inFlight.withLock { $0 }
                 var claimed: [ClaimedTurn] = []
+                var nextDue: Duration?
                 if free > 0 {
                     do {
-                        claimed = try await store.claimDue(
+                        let claim = try await store.claim(
                             limit: free, worker: configuration.workerID, lease: configuration.lease)
+                        claimed = claim.turns
+                        nextDue = claim.nextDueIn
                     } catch {
                         logger.error("claiming due turns failed", metadata: ["error": "\(error)"])
                         await signal.wait(upTo: configuration.pollInterval)
@@ -123,14 +126,15 @@ public final class TurnWorker: Service, Sendable {
                 }
                 // A full batch suggests more are due right now.
                 if free > 0, claimed.count == free { continue }
-                await signal.wait(upTo: await nextWait(canClaim: free > claimed.count))
+                await signal.wait(upTo: nextWait(canClaim: free > claimed.count, due: nextDue))
             }
         }
     }
 
-    /// Until the earliest debounce deadline, capped by the poll interval.
-    private func nextWait(canClaim: Bool) async -> Duration {
-        guard canClaim, let due = try? await store.nextDueIn() else { return configuration.pollInterval }
+    /// Until the earliest debounce deadline (as the claim reported it), capped by the poll
+    /// interval.
+    private func nextWait(canClaim: Bool, due: Duration?) -> Duration {
+        guard canClaim, let due else { return configuration.pollInterval }
         // A floor keeps a row that is due but briefly locked by another claimer from spinning us.
         return min(configuration.pollInterval, max(due, .milliseconds(20)))
     }

@@ -46,6 +46,12 @@ public struct PostgresRow: Sendable {
         self.values = values
     }
 
+    /// The columns at `positions` as a row of their own: how a statement that joins several
+    /// tables (whose column names repeat) hands each table's part to that table's decoder.
+    public func columns(_ positions: Range<Int>) -> PostgresRow {
+        PostgresRow(columns: PostgresColumns(names: Array(columns.names[positions])), values: Array(values[positions]))
+    }
+
     /// Decodes a non-null column; a NULL or an unreadable value throws naming the column.
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         let text = try rawValue(column)

@@ -85,44 +85,75 @@ public struct ConversationStore: Sendable {
     /// without waiting on each other; the lease keeps the conversation theirs after commit,
     /// until they complete the turn or the lease runs out (a crashed worker's turn is retried).
     public func claimDue(limit: Int, worker: String, lease: Duration) async throws -> [ClaimedTurn] {
-        guard limit > 0 else { return [] }
+        try await claim(limit: limit, worker: worker, lease: lease).turns
+    }
+
+    /// What a claim took, and when the next turn will be due.
+    public struct Claim: Sendable {
+        public var turns: [ClaimedTurn]
+        /// Until the next unclaimed turn is due (zero when one is due now), `nil` when none is
+        /// scheduled: what ``nextDueIn()`` would say right after the claim.
+        public var nextDueIn: Duration?
+    }
+
+    /// ``claimDue(limit:worker:lease:)`` and ``nextDueIn()`` in one round trip: the claim,
+    /// with each conversation's tenant and session joined in, and the next deadline, sent as
+    /// one pipeline (an implicit transaction, so the deadline already counts the new leases).
+    public func claim(limit: Int, worker: String, lease: Duration) async throws -> Claim {
+        guard limit > 0 else { return Claim(turns: [], nextDueIn: try await nextDueIn()) }
         let leaseSeconds = Self.seconds(lease)
+        let conversationColumns = Conversation.columnNames.count
+        let tenantColumns = Self.columnNames(Tenant.columns)
+        let sessionColumns = Self.columnNames(SessionRecord.columns)
         // No explicit transaction: the claiming UPDATE is atomic on its own, and the lease it
-        // writes is what protects the turn afterwards; two round trips fewer per claim.
-        return try await pool.withConnection { connection in
-            let conversations = try connection.query(
+        // writes is what protects the turn afterwards.
+        let results = try await pool.withConnection { connection in
+            try connection.pipeline([
                 """
-                UPDATE ai_conversations c SET locked_by = \(worker),
-                       locked_until = now() + make_interval(secs => \(leaseSeconds)),
-                       turn_attempts = c.turn_attempts + 1
-                FROM (
-                    SELECT id FROM ai_conversations
-                    WHERE pending_turn_at IS NOT NULL AND pending_turn_at <= now()
-                      AND (locked_until IS NULL OR locked_until < now())
-                    ORDER BY pending_turn_at
-                    LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
-                ) due
-                WHERE c.id = due.id
-                RETURNING \(fragment: Conversation.columns(alias: "c"))
-                """
-            ).map(Conversation.init(row:))
-            guard !conversations.isEmpty else { return [] }
-            let tenantIDs = Array(Set(conversations.map(\.tenantID.uuidString)))
-            let sessionIDs = Array(Set(conversations.map(\.sessionID.uuidString)))
-            let tenants = try connection.query(
-                "SELECT \(fragment: Tenant.columns) FROM tenants WHERE id = ANY(\(tenantIDs)::uuid[])"
-            ).map(Tenant.init(row:))
-            let sessions = try connection.query(
-                "SELECT \(fragment: SessionRecord.columns) FROM whatsapp_sessions WHERE id = ANY(\(sessionIDs)::uuid[])"
-            ).map(SessionRecord.init(row:))
-            return conversations.compactMap { conversation in
-                guard let tenant = tenants.first(where: { $0.id == conversation.tenantID }),
-                    let session = sessions.first(where: { $0.id == conversation.sessionID })
-                else { return nil }
-                return ClaimedTurn(conversation: conversation, tenant: tenant, session: session, worker: worker)
-            }
+                WITH claimed AS (
+                    UPDATE ai_conversations c SET locked_by = \(worker),
+                           locked_until = now() + make_interval(secs => \(leaseSeconds)),
+                           turn_attempts = c.turn_attempts + 1
+                    FROM (
+                        SELECT id FROM ai_conversations
+                        WHERE pending_turn_at IS NOT NULL AND pending_turn_at <= now()
+                          AND (locked_until IS NULL OR locked_until < now())
+                        ORDER BY pending_turn_at
+                        LIMIT \(limit)
+                        FOR UPDATE SKIP LOCKED
+                    ) due
+                    WHERE c.id = due.id
+                    RETURNING c.*
+                )
+                SELECT \(fragment: Conversation.columns(alias: "claimed")),
+                       \(fragment: Self.qualified(tenantColumns, alias: "t")),
+                       \(fragment: Self.qualified(sessionColumns, alias: "s"))
+                FROM claimed
+                JOIN tenants t ON t.id = claimed.tenant_id
+                JOIN whatsapp_sessions s ON s.id = claimed.session_id AND s.tenant_id = claimed.tenant_id
+                ORDER BY claimed.pending_turn_at
+                """,
+                Self.nextDueStatement,
+            ])
         }
+        let tenantRange = conversationColumns..<(conversationColumns + tenantColumns.count)
+        let sessionRange = tenantRange.upperBound..<(tenantRange.upperBound + sessionColumns.count)
+        let turns = try results[0].map { row in
+            ClaimedTurn(
+                conversation: try Conversation(row: row), tenant: try Tenant(row: row.columns(tenantRange)),
+                session: try SessionRecord(row: row.columns(sessionRange)), worker: worker)
+        }
+        return Claim(turns: turns, nextDueIn: try Self.nextDue(results[1].first))
+    }
+
+    /// The names in a column list fragment such as ``Tenant/columns``.
+    static func columnNames(_ list: SQLQuery) -> [String] {
+        list.sql.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// `alias.column` for each column.
+    static func qualified(_ names: [String], alias: String) -> SQLQuery {
+        SQLQuery(stringLiteral: names.map { "\(alias).\($0)" }.joined(separator: ", "))
     }
 
     /// Extends the lease of a turn still held by `worker`; `false` means it was lost (it
@@ -153,12 +184,15 @@ public struct ConversationStore: Sendable {
     /// How long until the earliest claimable turn is due (zero when one is due now), or `nil`
     /// when nothing waits. Computed by the database so app and database clocks never mix.
     public func nextDueIn() async throws -> Duration? {
-        let row = try await pool.query(
-            """
-            SELECT EXTRACT(EPOCH FROM (min(greatest(pending_turn_at, coalesce(locked_until, pending_turn_at))) - now()))::float8 AS wait
-            FROM ai_conversations WHERE pending_turn_at IS NOT NULL
-            """
-        ).first
+        try Self.nextDue(try await pool.query(Self.nextDueStatement).first)
+    }
+
+    static let nextDueStatement: SQLQuery = """
+        SELECT EXTRACT(EPOCH FROM (min(greatest(pending_turn_at, coalesce(locked_until, pending_turn_at))) - now()))::float8 AS wait
+        FROM ai_conversations WHERE pending_turn_at IS NOT NULL
+        """
+
+    static func nextDue(_ row: PostgresRow?) throws -> Duration? {
         guard let seconds = try row?.decode("wait", as: Double?.self) else { return nil }
         return .milliseconds(Int64(max(0, seconds) * 1000))
     }
