@@ -44,13 +44,14 @@ extension TurnRunner {
                 metadata: ["conversation": "\(conversation.id)", "attempts": "\(conversation.turnAttempts)"])
             return try await offline([])
         }
-        // The window and the unsummarised tool calls load at once; calls older than the
-        // window are dropped here.
-        async let callsRead = store.toolCalls(conversation, fromSeq: (conversation.summaryUpto ?? 0) + 1)
-        let loaded = try await store.loadWindow(conversation, maxMessages: template.context.maxMessages)
+        // The window and the unsummarised tool calls load in one round trip; calls older
+        // than the window are dropped here.
+        let (loaded, calls) = try await store.windowAndToolCalls(
+            conversation, maxMessages: template.context.maxMessages,
+            toolCallsFromSeq: (conversation.summaryUpto ?? 0) + 1)
         let window = loaded.filter { !($0.isInbound && $0.answeredAt == nil && $0.seq > throughSeq) }
         let oldest = window.map(\.seq).min() ?? .max
-        let toolCalls = try await callsRead.filter { ($0.afterSeq ?? .min) >= oldest }
+        let toolCalls = calls.filter { ($0.afterSeq ?? .min) >= oldest }
         let timeZone = TimeZone(identifier: turn.tenant.timezone) ?? BuiltInTools.defaultTimeZone
         let loop = ToolLoop(client: llm, plugins: plugins, logger: logger)
         let context = pluginContext(turn)

@@ -107,17 +107,14 @@ public struct TurnRunner: Sendable {
         var completion = TurnCompletion(
             tenantID: conversation.tenantID, conversationID: conversation.id, worker: turn.worker,
             answeredThroughSeq: nil, replies: [])
-        // Both reads go out at once: they are independent, and each is a round trip.
-        async let agentsRead = store.activeAgents(tenantID: conversation.tenantID)
-        let unanswered = conversation.state == .bot ? try await store.unansweredMessages(conversation) : []
+        // Both reads in one round trip; a conversation the bot does not answer needs neither.
+        let (agents, unanswered) = conversation.state == .bot ? try await store.turnInputs(conversation) : ([], [])
         guard let newest = unanswered.last else {
-            _ = try? await agentsRead
             let outcome = try await store.completeTurn(completion)
             return Report(kind: .skipped, replies: [], leftDue: outcome.leftDue)
         }
         completion.answeredThroughSeq = newest.seq
         let texts = unanswered.map(\.text)
-        let agents = try await agentsRead
         guard let selection = router.selectAgent(for: conversation, agents: agents, text: texts.joined(separator: "\n"))
         else {
             logger.error("no agent or default template for a conversation; its messages stay unanswered by the bot")

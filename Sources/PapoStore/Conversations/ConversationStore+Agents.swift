@@ -6,13 +6,15 @@ extension ConversationStore {
     /// The tenant's active agents: the candidates for routing, oldest first so that trigger
     /// rules are tried in a stable order.
     public func activeAgents(tenantID: UUID) async throws -> [AgentRecord] {
-        try await pool.query(
-            """
-            SELECT \(fragment: AgentRecord.columns) FROM ai_agents
-            WHERE tenant_id = \(tenantID) AND active
-            ORDER BY created_at, id
-            """
-        ).map(AgentRecord.init(row:))
+        try await pool.query(Self.activeAgentsQuery(tenantID: tenantID)).map(AgentRecord.init(row:))
+    }
+
+    static func activeAgentsQuery(tenantID: UUID) -> SQLQuery {
+        """
+        SELECT \(fragment: AgentRecord.columns) FROM ai_agents
+        WHERE tenant_id = \(tenantID) AND active
+        ORDER BY created_at, id
+        """
     }
 
     /// Creates an agent of a tenant. A new default agent takes the flag from the previous one,

@@ -29,29 +29,63 @@ extension ConversationStore {
     /// Tool calls are not messages; ``toolCalls(_:fromSeq:)`` reads them, and the context
     /// builder places each round after the customer message it answered.
     public func loadWindow(_ conversation: Conversation, maxMessages: Int) async throws -> [ConversationMessage] {
-        let rows = try await pool.query(
-            """
-            SELECT \(fragment: ConversationMessage.columns) FROM messages
-            WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
-              AND NOT (direction = 'outbound' AND status = 'failed')
-              AND seq > \(conversation.summaryUpto ?? 0)
-            ORDER BY CASE WHEN direction = 'inbound' THEN COALESCE(answered_at, 'infinity') ELSE created_at END DESC,
-                     direction = 'outbound' DESC, seq DESC
-            LIMIT \(max(0, maxMessages))
-            """)
-        return try rows.map(ConversationMessage.init(row:)).reversed()
+        try await pool.query(Self.windowQuery(conversation, maxMessages: maxMessages))
+            .map(ConversationMessage.init(row:)).reversed()
+    }
+
+    static func windowQuery(_ conversation: Conversation, maxMessages: Int) -> SQLQuery {
+        """
+        SELECT \(fragment: ConversationMessage.columns) FROM messages
+        WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
+          AND NOT (direction = 'outbound' AND status = 'failed')
+          AND seq > \(conversation.summaryUpto ?? 0)
+        ORDER BY CASE WHEN direction = 'inbound' THEN COALESCE(answered_at, 'infinity') ELSE created_at END DESC,
+                 direction = 'outbound' DESC, seq DESC
+        LIMIT \(max(0, maxMessages))
+        """
+    }
+
+    /// ``loadWindow(_:maxMessages:)`` and ``toolCalls(_:fromSeq:)`` in one round trip.
+    public func windowAndToolCalls(
+        _ conversation: Conversation, maxMessages: Int, toolCallsFromSeq afterSeq: Int64
+    ) async throws -> (window: [ConversationMessage], toolCalls: [ToolCallRecord]) {
+        let results = try await pool.withConnection { connection in
+            try connection.pipeline([
+                Self.windowQuery(conversation, maxMessages: maxMessages),
+                Self.toolCallsQuery(conversation, fromSeq: afterSeq),
+            ])
+        }
+        return (
+            try results[0].map(ConversationMessage.init(row:)).reversed(),
+            try results[1].map(ToolCallRecord.init(row:))
+        )
     }
 
     /// The inbound messages no turn has answered yet, oldest first: what this turn answers.
     public func unansweredMessages(_ conversation: Conversation) async throws -> [ConversationMessage] {
-        try await pool.query(
-            """
-            SELECT \(fragment: ConversationMessage.columns) FROM messages
-            WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
-              AND direction = 'inbound' AND answered_at IS NULL
-            ORDER BY seq
-            """
-        ).map(ConversationMessage.init(row:))
+        try await pool.query(Self.unansweredQuery(conversation)).map(ConversationMessage.init(row:))
+    }
+
+    static func unansweredQuery(_ conversation: Conversation) -> SQLQuery {
+        """
+        SELECT \(fragment: ConversationMessage.columns) FROM messages
+        WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
+          AND direction = 'inbound' AND answered_at IS NULL
+        ORDER BY seq
+        """
+    }
+
+    /// What a turn starts from, in one round trip: the tenant's active agents and the
+    /// messages the turn answers.
+    public func turnInputs(
+        _ conversation: Conversation
+    ) async throws -> (agents: [AgentRecord], unanswered: [ConversationMessage]) {
+        let results = try await pool.withConnection { connection in
+            try connection.pipeline([
+                Self.activeAgentsQuery(tenantID: conversation.tenantID), Self.unansweredQuery(conversation),
+            ])
+        }
+        return (try results[0].map(AgentRecord.init(row:)), try results[1].map(ConversationMessage.init(row:)))
     }
 
     /// Whether the bot has ever written in this conversation (the offline greeting is for

@@ -71,13 +71,15 @@ public struct ToolCallRecord: Sendable, Equatable {
 extension ConversationStore {
     /// The stored tool calls of a conversation anchored after `afterSeq` or later, in order.
     public func toolCalls(_ conversation: Conversation, fromSeq afterSeq: Int64) async throws -> [ToolCallRecord] {
-        try await pool.query(
-            """
-            SELECT \(fragment: ToolCallRecord.columns) FROM ai_tool_calls
-            WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
-              AND after_seq >= \(afterSeq)
-            ORDER BY after_seq, seq
-            """
-        ).map(ToolCallRecord.init(row:))
+        try await pool.query(Self.toolCallsQuery(conversation, fromSeq: afterSeq)).map(ToolCallRecord.init(row:))
+    }
+
+    static func toolCallsQuery(_ conversation: Conversation, fromSeq afterSeq: Int64) -> SQLQuery {
+        """
+        SELECT \(fragment: ToolCallRecord.columns) FROM ai_tool_calls
+        WHERE tenant_id = \(conversation.tenantID) AND conversation_id = \(conversation.id)
+          AND after_seq >= \(afterSeq)
+        ORDER BY after_seq, seq
+        """
     }
 }
