@@ -241,6 +241,14 @@ struct EventProducerTests {
         #expect(events.map(\.type) == ["message.status", "message.status"])
         #expect(events.compactMap { $0.payload["status"]?.stringValue } == ["sent", "read"])
         #expect(events.last?.payload["message_id"]?.stringValue == claimed.id.uuidString.lowercased())
+        #expect(events.first?.payload["message_id"]?.stringValue == claimed.id.uuidString.lowercased())
+        #expect(events.allSatisfy { $0.payload["provider_message_id"]?.stringValue == "sandbox.out-1" })
+        // Times in the payload are ISO 8601 in UTC, whether written by the application or the database.
+        let times = events.compactMap {
+            $0.payload["at"]?.stringValue.flatMap { ISO8601DateFormatter().date(from: $0) }
+        }
+        #expect(times.count == 2)
+        #expect(times.allSatisfy { abs($0.timeIntervalSinceNow) < 120 })
 
         // A send that fails for good is announced with the provider's code.
         let failing = try await messages.enqueue(

@@ -111,24 +111,33 @@ public struct MessageStore: Sendable {
     /// The provider accepted the message; watchers get a `message.status` event (the
     /// provider's own later `sent` report then changes nothing, so it is announced once).
     public func markSent(_ message: StoredMessage, provider: ProviderKind, providerMessageID: String) async throws {
-        try await pool.withTransaction { connection in
-            let updated = try connection.query(
-                """
-                UPDATE messages SET status = 'sent', provider = \(provider.rawValue),
-                       provider_message_id = \(providerMessageID), sent_at = COALESCE(sent_at, now()),
-                       next_attempt_at = NULL, error_code = NULL, error_message = NULL
-                WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
-                RETURNING sent_at
-                """
-            ).first
-            guard let updated else { return }
-            try EventLog.publish(
-                .messageStatus, tenantID: message.tenantID,
-                payload: EventLog.messageStatusPayload(
-                    messageID: message.id, provider: provider, providerMessageID: providerMessageID, status: .sent,
-                    at: try updated.decode("sent_at", as: Date.self), errorCode: nil),
-                on: connection)
-        }
+        var payload =
+            EventLog.messageStatusPayload(
+                messageID: message.id, provider: provider, providerMessageID: providerMessageID, status: .sent,
+                at: Date(), errorCode: nil
+            ).objectValue ?? [:]
+        payload["at"] = nil
+        // One statement, one round trip: the update and, when it changed the row, its event
+        // (`papo_publish_event`, migration 0007) with the stored time.
+        try await pool.query(
+            """
+            WITH updated AS (
+              UPDATE messages SET status = 'sent', provider = \(provider.rawValue),
+                     provider_message_id = \(providerMessageID), sent_at = COALESCE(sent_at, now()),
+                     next_attempt_at = NULL, error_code = NULL, error_message = NULL
+              WHERE tenant_id = \(message.tenantID) AND id = \(message.id) AND status = 'sending'
+              RETURNING sent_at
+            )
+            SELECT papo_publish_event(
+                     \(message.tenantID), \(EventType.messageStatus.rawValue)::text,
+                     \(PostgresJSON(JSONValue.object(payload))) || jsonb_build_object('at', \(fragment: Self.isoTime("sent_at"))))
+            FROM updated
+            """)
+    }
+
+    /// An ISO 8601 UTC text of a timestamp column, as event payloads carry times.
+    static func isoTime(_ column: String) -> SQLQuery {
+        SQLQuery(stringLiteral: "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
     }
 
     /// A retryable failure: back to `queued`, due at `at`, with the error kept for the status API.
@@ -172,36 +181,33 @@ public struct MessageStore: Sendable {
         tenantID: UUID, provider: ProviderKind, providerMessageID: String, status: MessageStatus, at: Date,
         errorCode: String? = nil, errorMessage: String? = nil
     ) async throws -> Bool {
-        try await pool.withTransaction { connection in
-            guard
-                let row = try connection.query(
-                    """
-                    SELECT id, status FROM messages
-                    WHERE tenant_id = \(tenantID) AND provider = \(provider.rawValue)
-                      AND provider_message_id = \(providerMessageID) AND direction = 'outbound'
-                    FOR UPDATE
-                    """
-                ).first,
-                let current = MessageStatus(rawValue: try row.decode("status", as: String.self)),
-                current.canAdvance(to: status)
-            else { return false }
-            let id: UUID = try row.decode("id")
-            let column = Self.timestampColumn(for: status)
-            try connection.query(
-                """
-                UPDATE messages SET status = \(status.rawValue),
-                       \(fragment: column) = COALESCE(\(fragment: column), \(at)),
-                       error_code = COALESCE(\(errorCode), error_code), error_message = COALESCE(\(errorMessage), error_message)
-                WHERE tenant_id = \(tenantID) AND id = \(id)
-                """)
-            try EventLog.publish(
-                .messageStatus, tenantID: tenantID,
-                payload: EventLog.messageStatusPayload(
-                    messageID: id, provider: provider, providerMessageID: providerMessageID, status: status, at: at,
-                    errorCode: errorCode),
-                on: connection)
-            return true
-        }
+        // Only from a status that may move to `status`; the UPDATE's own row lock makes the
+        // check and the change one step. One round trip, the event included.
+        let from = MessageStatus.allCases.filter { $0.canAdvance(to: status) }.map(\.rawValue)
+        var payload =
+            EventLog.messageStatusPayload(
+                messageID: UUID(), provider: provider, providerMessageID: providerMessageID, status: status, at: at,
+                errorCode: errorCode
+            ).objectValue ?? [:]
+        payload["message_id"] = nil
+        let column = Self.timestampColumn(for: status)
+        let changed = try await pool.query(
+            """
+            WITH updated AS (
+              UPDATE messages SET status = \(status.rawValue),
+                     \(fragment: column) = COALESCE(\(fragment: column), \(at)),
+                     error_code = COALESCE(\(errorCode), error_code), error_message = COALESCE(\(errorMessage), error_message)
+              WHERE tenant_id = \(tenantID) AND provider = \(provider.rawValue)
+                AND provider_message_id = \(providerMessageID) AND direction = 'outbound'
+                AND status = ANY(\(from)::text[])
+              RETURNING id
+            )
+            SELECT papo_publish_event(
+                     \(tenantID), \(EventType.messageStatus.rawValue)::text,
+                     \(PostgresJSON(JSONValue.object(payload))) || jsonb_build_object('message_id', id)) AS event
+            FROM updated
+            """)
+        return !changed.isEmpty
     }
 
     static func timestampColumn(for status: MessageStatus) -> SQLQuery {
