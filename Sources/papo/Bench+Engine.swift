@@ -29,9 +29,11 @@ struct BenchEngine: AsyncParsableCommand {
     @Option(help: "Messages each customer sends in the overhead phase, one per round.")
     var rounds = 5
     @Option(help: "Model latency in the overhead phase, in milliseconds.")
-    var modelLatency = 200
+    var modelLatency = 2000
     @Option(help: "Mean time a customer takes to read a reply and write again, in milliseconds (overhead phase).")
-    var thinkTime = 2000
+    var thinkTime = 3000
+    @Option(help: "Conversations of a separate tenant that chat before the overhead phase is measured (0: none).")
+    var warmup = 20
     @Option(help: "Conversations waiting on the model at once in the capacity phase (0 skips it).")
     var waiting = 2000
     @Option(help: "Model latency in the capacity phase, in milliseconds.")
@@ -68,7 +70,7 @@ struct BenchEngine: AsyncParsableCommand {
         let latency = Duration.milliseconds(modelLatency)
         let overhead = try await phase(
             name: "overhead", customers: customers, rounds: rounds, latency: latency,
-            thinkTime: .milliseconds(thinkTime), database: database, logger: logger)
+            thinkTime: .milliseconds(thinkTime), warmup: warmup, database: database, logger: logger)
         lines += overhead
         if waiting > 0 {
             lines += try await phase(
@@ -84,7 +86,7 @@ struct BenchEngine: AsyncParsableCommand {
     /// With `thinkTime` customers chat in a closed loop (write, wait for the reply, think
     /// ±50 % of it, write again); without it every conversation writes at once, each round.
     func phase(
-        name: String, customers: Int, rounds: Int, latency: Duration, thinkTime: Duration? = nil,
+        name: String, customers: Int, rounds: Int, latency: Duration, thinkTime: Duration? = nil, warmup: Int = 0,
         database: DatabaseBootstrap, logger: Logger
     ) async throws -> [String] {
         try await BenchModelServer.with(latency: latency, backlog: 2 * customers + 64) { modelURL, modelCalls in
@@ -126,16 +128,35 @@ struct BenchEngine: AsyncParsableCommand {
                 }
             }
             let store = ConversationStore(pool: pool)
+            @Sendable func say(_ round: Int, _ number: String, tenantID: UUID, sessionID: UUID) async throws {
+                try await store.recordInbound(
+                    MessageStore.NewInbound(
+                        tenantID: tenantID, sessionID: sessionID, provider: .sandbox,
+                        providerMessageID: "bench-\(round)-\(number)", customerNumber: number, kind: .text,
+                        content: ["body": .string("mensagem \(round)")], replyTo: nil, receivedAt: Date()),
+                    customerName: nil, debounce: .zero)
+            }
+            if warmup > 0 {
+                // Steady state, not start-up: connections opened and statements prepared by
+                // another tenant's chats, which the figures below leave out.
+                BenchSystem.progress("\(name): warming up with \(warmup) conversations")
+                let (warm, _) = try await TenantStore(pool: pool).create(name: "Bench warm-up", actor: "bench")
+                guard let warmSession = try await SessionStore(pool: pool).resolve(tenantID: warm.id, name: nil) else {
+                    throw ValidationError("no sandbox session for the warm-up tenant")
+                }
+                for round in 1...2 {
+                    for index in 0..<warmup {
+                        try await say(
+                            round, String(format: "55118%08d", index), tenantID: warm.id, sessionID: warmSession.id)
+                    }
+                    try await Self.waitForReplies(pool: pool, tenantID: warm.id, count: warmup * round)
+                }
+            }
             let numbers = (0..<customers).map { String(format: "55119%08d", $0) }
             let started = ContinuousClock.now
             BenchSystem.progress("\(name): \(customers) conversations × \(rounds) messages, model \(latency)")
             @Sendable func say(_ round: Int, _ number: String) async throws {
-                try await store.recordInbound(
-                    MessageStore.NewInbound(
-                        tenantID: tenant.id, sessionID: session.id, provider: .sandbox,
-                        providerMessageID: "bench-\(round)-\(number)", customerNumber: number, kind: .text,
-                        content: ["body": .string("mensagem \(round)")], replyTo: nil, receivedAt: Date()),
-                    customerName: nil, debounce: .zero)
+                try await say(round, number, tenantID: tenant.id, sessionID: session.id)
             }
             if let thinkTime {
                 // Closed loop: each customer writes, waits for the reply on their phone (the

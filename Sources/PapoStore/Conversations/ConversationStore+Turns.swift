@@ -134,7 +134,8 @@ extension ConversationStore {
                 completion.replies = []
                 completion.newState = nil
             }
-            var replyIDs: [UUID] = []
+            // Everything else goes in one pipeline: a round trip instead of one per statement.
+            var statements: [SQLQuery] = []
             var offset = 0.0
             for (index, text) in completion.replies.enumerated() {
                 let content: JSONValue = ["endpoint": "text", "text": .string(text)]
@@ -144,7 +145,7 @@ extension ConversationStore {
                     let gap = index < completion.replyGaps.count ? completion.replyGaps[index] : .zero
                     offset += max(0.001, Double(gap.components.seconds) + Double(gap.components.attoseconds) / 1e18)
                 }
-                let row = try connection.query(
+                statements.append(
                     """
                     INSERT INTO messages (tenant_id, session_id, conversation_id, direction, provider, customer_number,
                                           type, content, status, author, next_attempt_at, queued_at)
@@ -155,62 +156,69 @@ extension ConversationStore {
                     JOIN whatsapp_sessions s ON s.tenant_id = c.tenant_id AND s.id = c.session_id
                     WHERE c.tenant_id = \(completion.tenantID) AND c.id = \(completion.conversationID)
                     RETURNING id
-                    """
-                ).first!
-                replyIDs.append(try row.decode("id"))
+                    """)
             }
             if let upto = completion.answeredThroughSeq {
-                try ToolCallRecord.insert(
+                statements += ToolCallRecord.insertQueries(
                     completion.toolCalls, tenantID: completion.tenantID, conversationID: completion.conversationID,
-                    afterSeq: upto, on: connection)
-                try connection.query(
+                    afterSeq: upto)
+                statements.append(
                     """
                     UPDATE messages SET answered_at = now()
                     WHERE tenant_id = \(completion.tenantID) AND conversation_id = \(completion.conversationID)
                       AND direction = 'inbound' AND answered_at IS NULL AND seq <= \(upto)
                     """)
             }
-            let waiting =
-                try connection.query(
-                    """
-                    SELECT 1 FROM messages
-                    WHERE tenant_id = \(completion.tenantID) AND conversation_id = \(completion.conversationID)
-                      AND direction = 'inbound' AND answered_at IS NULL
-                    LIMIT 1
-                    """
-                ).first != nil
+            // Messages that arrived during the turn (still unanswered after the update above)
+            // leave the conversation due, unless it leaves the bot; workers are woken for them.
             let leavesBot = completion.newState.map { $0 != .bot } ?? false
-            let leftDue = waiting && !leavesBot
-            let updated = try connection.query(
+            let conversationStatement = statements.count
+            statements.append(
                 """
-                UPDATE ai_conversations SET locked_by = NULL, locked_until = NULL, turn_attempts = 0,
-                       state = COALESCE(\(completion.newState?.rawValue)::text, state),
-                       agent_id = COALESCE(\(completion.assignAgentID)::uuid, agent_id),
-                       expires_at = CASE WHEN \(idleSeconds)::float8 IS NULL THEN expires_at
-                                         ELSE now() + make_interval(secs => \(idleSeconds)::float8) END,
-                       pending_turn_at = CASE WHEN \(leftDue) THEN COALESCE(pending_turn_at, now()) ELSE NULL END
-                WHERE tenant_id = \(completion.tenantID) AND id = \(completion.conversationID)
-                RETURNING agent_id
+                WITH updated AS (
+                  UPDATE ai_conversations c SET locked_by = NULL, locked_until = NULL, turn_attempts = 0,
+                         state = COALESCE(\(completion.newState?.rawValue)::text, c.state),
+                         agent_id = COALESCE(\(completion.assignAgentID)::uuid, c.agent_id),
+                         expires_at = CASE WHEN \(idleSeconds)::float8 IS NULL THEN c.expires_at
+                                           ELSE now() + make_interval(secs => \(idleSeconds)::float8) END,
+                         pending_turn_at = CASE
+                           WHEN NOT \(leavesBot)::boolean AND EXISTS (
+                             SELECT 1 FROM messages m
+                             WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id
+                               AND m.direction = 'inbound' AND m.answered_at IS NULL)
+                           THEN COALESCE(c.pending_turn_at, now()) ELSE NULL END
+                  WHERE c.tenant_id = \(completion.tenantID) AND c.id = \(completion.conversationID)
+                  RETURNING c.id, c.pending_turn_at IS NOT NULL AS left_due
+                )
+                SELECT left_due, CASE WHEN left_due THEN pg_notify(\(Self.turnsChannel), id::text) END AS woken
+                FROM updated
+                """)
+            // The turn's agent, else the conversation's (as just updated).
+            let agent: SQLQuery = """
+                COALESCE(\(completion.agentID)::uuid,
+                         (SELECT agent_id FROM ai_conversations
+                          WHERE tenant_id = \(completion.tenantID) AND id = \(completion.conversationID)))
                 """
-            ).first!
-            let agentID = try completion.agentID ?? updated.decode("agent_id", as: UUID?.self)
-            try Self.recordUsage(
+            statements += Self.usageQueries(
                 completion.usage, tenantID: completion.tenantID, conversationID: completion.conversationID,
-                agentID: agentID, on: connection)
+                agent: agent)
             if completion.newState == .human {
                 let payload: JSONValue = [
                     "conversation_id": .string(completion.conversationID.uuidString),
                     "reason": completion.handoffReason.map(JSONValue.string) ?? .null,
                 ]
-                try EventLog.publish(
-                    .conversationHandoff, tenantID: completion.tenantID, payload: payload, on: connection)
+                statements.append(
+                    """
+                    SELECT papo_publish_event(\(completion.tenantID), \(EventType.conversationHandoff.rawValue)::text,
+                                              \(PostgresJSON(payload)))
+                    """)
             }
-            if !replyIDs.isEmpty {
-                try connection.query("SELECT pg_notify(\(Self.outboxChannel), '')")
+            if !completion.replies.isEmpty {
+                statements.append("SELECT pg_notify(\(Self.outboxChannel), '')")
             }
-            if leftDue {
-                try connection.query("SELECT pg_notify(\(Self.turnsChannel), \(completion.conversationID.uuidString))")
-            }
+            let results = try connection.pipeline(statements)
+            let replyIDs: [UUID] = try results[0..<completion.replies.count].map { try $0.first!.decode("id") }
+            let leftDue = try results[conversationStatement].first?.decode("left_due", as: Bool.self) ?? false
             return TurnOutcome(replyIDs: replyIDs, leftDue: leftDue)
         }
     }
@@ -221,15 +229,25 @@ extension ConversationStore {
     static func recordUsage(
         _ usage: [UsageRecord], tenantID: UUID, conversationID: UUID, agentID: UUID?, on connection: PostgresConnection
     ) throws {
-        for usage in usage {
-            try connection.query(
-                """
-                INSERT INTO ai_usage (tenant_id, conversation_id, agent_id, model, prompt_tokens, completion_tokens,
-                                      total_tokens, latency_ms, cost, status, error)
-                VALUES (\(tenantID), \(conversationID), \(agentID), \(usage.model), \(usage.promptTokens),
-                        \(usage.completionTokens), \(usage.totalTokens), \(usage.latencyMilliseconds), \(usage.cost),
-                        \(usage.error == nil ? "ok" : "error"), \(usage.error))
-                """)
+        for query in usageQueries(
+            usage, tenantID: tenantID, conversationID: conversationID, agent: "\(agentID)::uuid")
+        {
+            try connection.query(query)
+        }
+    }
+
+    /// The statements that record `usage`; `agent` is the SQL for the agent id.
+    static func usageQueries(
+        _ usage: [UsageRecord], tenantID: UUID, conversationID: UUID, agent: SQLQuery
+    ) -> [SQLQuery] {
+        usage.map { usage in
+            """
+            INSERT INTO ai_usage (tenant_id, conversation_id, agent_id, model, prompt_tokens, completion_tokens,
+                                  total_tokens, latency_ms, cost, status, error)
+            VALUES (\(tenantID), \(conversationID), \(fragment: agent), \(usage.model), \(usage.promptTokens),
+                    \(usage.completionTokens), \(usage.totalTokens), \(usage.latencyMilliseconds), \(usage.cost),
+                    \(usage.error == nil ? "ok" : "error"), \(usage.error))
+            """
         }
     }
 }

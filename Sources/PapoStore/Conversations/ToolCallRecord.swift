@@ -51,19 +51,18 @@ public struct ToolCallRecord: Sendable, Equatable {
             isError: try row.decode("is_error", as: Bool.self), createdAt: try row.decode("created_at", as: Date.self))
     }
 
-    /// Inserts the records of one turn, anchored after `afterSeq`.
-    static func insert(
-        _ records: [ToolCallRecord], tenantID: UUID, conversationID: UUID, afterSeq: Int64,
-        on connection: PostgresConnection
-    ) throws {
-        for record in records {
-            try connection.query(
-                """
-                INSERT INTO ai_tool_calls (tenant_id, conversation_id, after_seq, round, assistant_text, call_id, name,
-                                           arguments, result, is_error)
-                VALUES (\(tenantID), \(conversationID), \(afterSeq), \(record.round), \(record.assistantText),
-                        \(record.callID), \(record.name), \(record.arguments), \(record.result), \(record.isError))
-                """)
+    /// The statements that store the records of one turn, anchored after `afterSeq` (sent in
+    /// the pipeline that completes the turn).
+    static func insertQueries(
+        _ records: [ToolCallRecord], tenantID: UUID, conversationID: UUID, afterSeq: Int64
+    ) -> [SQLQuery] {
+        records.map { record in
+            """
+            INSERT INTO ai_tool_calls (tenant_id, conversation_id, after_seq, round, assistant_text, call_id, name,
+                                       arguments, result, is_error)
+            VALUES (\(tenantID), \(conversationID), \(afterSeq), \(record.round), \(record.assistantText),
+                    \(record.callID), \(record.name), \(record.arguments), \(record.result), \(record.isError))
+            """
         }
     }
 }
