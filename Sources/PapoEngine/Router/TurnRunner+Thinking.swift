@@ -25,7 +25,8 @@ extension TurnRunner {
     /// while the turn runs are kept out of its window, since they stay unanswered for the next
     /// turn — a model that saw them would answer them twice.
     func think(
-        _ turn: ClaimedTurn, selection: ConversationRouter.Selection, texts: [String], throughSeq: Int64
+        _ turn: ClaimedTurn, selection: ConversationRouter.Selection, texts: [String], throughSeq: Int64,
+        inputs: ConversationStore.TurnInputs
     ) async throws -> Answer {
         let conversation = turn.conversation
         let template = selection.template
@@ -44,11 +45,13 @@ extension TurnRunner {
                 metadata: ["conversation": "\(conversation.id)", "attempts": "\(conversation.turnAttempts)"])
             return try await offline([])
         }
-        // The window and the unsummarised tool calls load in one round trip; calls older
-        // than the window are dropped here.
-        let (loaded, calls) = try await store.windowAndToolCalls(
-            conversation, maxMessages: template.context.maxMessages,
-            toolCallsFromSeq: (conversation.summaryUpto ?? 0) + 1)
+        // The window came with the turn's first read when it fits what was read; calls
+        // older than the window are dropped here.
+        let maxWindow = template.context.maxMessages
+        let loaded =
+            maxWindow <= inputs.windowPrefetch
+            ? Array(inputs.window.suffix(maxWindow)) : try await store.loadWindow(conversation, maxMessages: maxWindow)
+        let calls = inputs.toolCalls
         let window = loaded.filter { !($0.isInbound && $0.answeredAt == nil && $0.seq > throughSeq) }
         let oldest = window.map(\.seq).min() ?? .max
         let toolCalls = calls.filter { ($0.afterSeq ?? .min) >= oldest }

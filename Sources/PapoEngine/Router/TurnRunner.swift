@@ -19,11 +19,17 @@ public struct TurnRunner: Sendable {
         public var maxTurnAttempts: Int
         /// Context-length errors retried with a window half the size each time.
         public var contextTrims: Int
+        /// Window messages read with the turn's first round trip, before the agent (and so its
+        /// window size) is known; a template with a larger window reads its own.
+        public var windowPrefetch: Int
 
-        public init(defaultModel: String = "default", maxTurnAttempts: Int = 3, contextTrims: Int = 2) {
+        public init(
+            defaultModel: String = "default", maxTurnAttempts: Int = 3, contextTrims: Int = 2, windowPrefetch: Int = 50
+        ) {
             self.defaultModel = defaultModel
             self.maxTurnAttempts = maxTurnAttempts
             self.contextTrims = contextTrims
+            self.windowPrefetch = max(0, windowPrefetch)
         }
     }
 
@@ -107,9 +113,14 @@ public struct TurnRunner: Sendable {
         var completion = TurnCompletion(
             tenantID: conversation.tenantID, conversationID: conversation.id, worker: turn.worker,
             answeredThroughSeq: nil, replies: [])
-        // Both reads in one round trip; a conversation the bot does not answer needs neither.
-        let (agents, unanswered) = conversation.state == .bot ? try await store.turnInputs(conversation) : ([], [])
-        guard let newest = unanswered.last else {
+        // Everything the turn reads, in one round trip; a conversation the bot does not answer
+        // needs none of it.
+        let inputs =
+            conversation.state == .bot
+            ? try await store.turnInputs(conversation, windowPrefetch: configuration.windowPrefetch) : nil
+        let agents = inputs?.agents ?? []
+        let unanswered = inputs?.unanswered ?? []
+        guard let inputs, let newest = unanswered.last else {
             let outcome = try await store.completeTurn(completion)
             return Report(kind: .skipped, replies: [], leftDue: outcome.leftDue)
         }
@@ -139,7 +150,8 @@ public struct TurnRunner: Sendable {
             text = templateText(template.finish.message ?? "", turn, selection: selection)
             completion.newState = .closed
         case .answer:
-            let answer = try await think(turn, selection: selection, texts: texts, throughSeq: newest.seq)
+            let answer = try await think(
+                turn, selection: selection, texts: texts, throughSeq: newest.seq, inputs: inputs)
             completion.usage = answer.usage
             completion.toolCalls = answer.toolCalls
             window = answer.window

@@ -45,22 +45,6 @@ extension ConversationStore {
         """
     }
 
-    /// ``loadWindow(_:maxMessages:)`` and ``toolCalls(_:fromSeq:)`` in one round trip.
-    public func windowAndToolCalls(
-        _ conversation: Conversation, maxMessages: Int, toolCallsFromSeq afterSeq: Int64
-    ) async throws -> (window: [ConversationMessage], toolCalls: [ToolCallRecord]) {
-        let results = try await pool.withConnection { connection in
-            try connection.pipeline([
-                Self.windowQuery(conversation, maxMessages: maxMessages),
-                Self.toolCallsQuery(conversation, fromSeq: afterSeq),
-            ])
-        }
-        return (
-            try results[0].map(ConversationMessage.init(row:)).reversed(),
-            try results[1].map(ToolCallRecord.init(row:))
-        )
-    }
-
     /// The inbound messages no turn has answered yet, oldest first: what this turn answers.
     public func unansweredMessages(_ conversation: Conversation) async throws -> [ConversationMessage] {
         try await pool.query(Self.unansweredQuery(conversation)).map(ConversationMessage.init(row:))
@@ -75,17 +59,35 @@ extension ConversationStore {
         """
     }
 
-    /// What a turn starts from, in one round trip: the tenant's active agents and the
-    /// messages the turn answers.
-    public func turnInputs(
-        _ conversation: Conversation
-    ) async throws -> (agents: [AgentRecord], unanswered: [ConversationMessage]) {
+    /// What a turn starts from, read in one round trip.
+    public struct TurnInputs: Sendable {
+        /// The tenant's active agents, for routing.
+        public var agents: [AgentRecord]
+        /// The messages the turn answers, oldest first.
+        public var unanswered: [ConversationMessage]
+        /// The newest `windowPrefetch` unfolded messages (as ``loadWindow(_:maxMessages:)``
+        /// returns them), read before the agent, and so its window size, is known.
+        public var window: [ConversationMessage]
+        /// The unsummarised tool calls (as ``toolCalls(_:fromSeq:)`` returns them).
+        public var toolCalls: [ToolCallRecord]
+        /// The window size read: a template whose window is larger must read its own.
+        public var windowPrefetch: Int
+    }
+
+    /// The agents, the unanswered messages, the window and its tool calls in one pipeline.
+    public func turnInputs(_ conversation: Conversation, windowPrefetch: Int) async throws -> TurnInputs {
         let results = try await pool.withConnection { connection in
             try connection.pipeline([
                 Self.activeAgentsQuery(tenantID: conversation.tenantID), Self.unansweredQuery(conversation),
+                Self.windowQuery(conversation, maxMessages: windowPrefetch),
+                Self.toolCallsQuery(conversation, fromSeq: (conversation.summaryUpto ?? 0) + 1),
             ])
         }
-        return (try results[0].map(AgentRecord.init(row:)), try results[1].map(ConversationMessage.init(row:)))
+        return TurnInputs(
+            agents: try results[0].map(AgentRecord.init(row:)),
+            unanswered: try results[1].map(ConversationMessage.init(row:)),
+            window: try results[2].map(ConversationMessage.init(row:)).reversed(),
+            toolCalls: try results[3].map(ToolCallRecord.init(row:)), windowPrefetch: windowPrefetch)
     }
 
     /// Whether the bot has ever written in this conversation (the offline greeting is for

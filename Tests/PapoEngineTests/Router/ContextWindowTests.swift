@@ -65,6 +65,44 @@ struct ContextWindowTests {
         #expect(replay[5]["content"]?.stringValue == "E amanhã?")
     }
 
+    @Test(
+        "the window read ahead of routing is cut to the template's size, and a larger window is read in full",
+        arguments: [(prefetch: 50, window: 3), (prefetch: 2, window: 6)])
+    func prefetchedWindow(prefetch: Int, window: Int) async throws {
+        let harness = try await EngineHarness.make()
+        let model = try await FakeModel.start()
+        let yaml = """
+            id: janela
+            name: Assistente
+            prompt:
+              system: Seja breve.
+            context:
+              max_messages: \(window)
+              max_tokens: 100000
+              summary:
+                enabled: false
+            offline:
+              fallback: Já retorno.
+            """
+        let byID = ["janela": try EngineHarness.template(yaml)]
+        let runner = TurnRunner(
+            store: harness.store, router: ConversationRouter(templates: { byID[$0] }, defaultTemplateID: "janela"),
+            llm: model.client, plugins: nil, configuration: .init(windowPrefetch: prefetch),
+            logger: TestDatabase.logger)
+        for turn in 1...5 {
+            model.server.enqueue(.text("resposta \(turn)"))
+            try await harness.inbound("pergunta \(turn)")
+            try await runner.run(try await harness.claimOne())
+        }
+        await model.stop()
+        // The fifth turn saw the newest `window` of the nine messages so far.
+        #expect(model.server.requests.count == 5)
+        let messages = try #require(try model.body(4)["messages"]?.arrayValue)
+        let contents = messages.dropFirst().compactMap { $0["content"]?.stringValue }
+        let history = (1...4).flatMap { ["pergunta \($0)", "resposta \($0)"] } + ["pergunta 5"]
+        #expect(contents == Array(history.suffix(window)))
+    }
+
     @Test("budgets are respected and a call is never separated from its result", arguments: 1...12)
     func budgetsNeverSplitToolRounds(maxMessages: Int) throws {
         // Six exchanges; the customer messages 1, 5 and 9 each led to a tool round (the one after
