@@ -128,9 +128,16 @@ public struct TurnRunner: Sendable {
         let texts = unanswered.map(\.text)
         guard let selection = router.selectAgent(for: conversation, agents: agents, text: texts.joined(separator: "\n"))
         else {
-            logger.error("no agent or default template for a conversation; its messages stay unanswered by the bot")
+            // Nobody to answer: rather than swallow the messages, hand the conversation to the
+            // tenant's people (a conversation.handoff event), with the messages still unanswered.
+            logger.error(
+                "no agent or default template applies; the conversation goes to a human",
+                metadata: ["conversation": "\(conversation.id)"])
+            completion.answeredThroughSeq = nil
+            completion.newState = .human
+            completion.handoffReason = "no_agent"
             let outcome = try await store.completeTurn(completion)
-            return Report(kind: .skipped, replies: [], leftDue: outcome.leftDue)
+            return Report(kind: .handedOff, replies: [], leftDue: outcome.leftDue)
         }
         let template = selection.template
         completion.agentID = selection.agent?.id

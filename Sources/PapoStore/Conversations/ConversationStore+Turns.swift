@@ -179,6 +179,8 @@ extension ConversationStore {
                 """
                 WITH updated AS (
                   UPDATE ai_conversations c SET locked_by = NULL, locked_until = NULL, turn_attempts = 0,
+                         last_message_at = CASE WHEN \(!completion.replies.isEmpty)::boolean THEN now()
+                                                ELSE c.last_message_at END,
                          state = COALESCE(\(completion.newState?.rawValue)::text, c.state),
                          agent_id = COALESCE(\(completion.assignAgentID)::uuid, c.agent_id),
                          expires_at = CASE WHEN \(idleSeconds)::float8 IS NULL THEN c.expires_at
@@ -206,7 +208,7 @@ extension ConversationStore {
                 agent: agent)
             if completion.newState == .human {
                 let payload: JSONValue = [
-                    "conversation_id": .string(completion.conversationID.uuidString),
+                    "conversation_id": .string(completion.conversationID.uuidString.lowercased()),
                     "reason": completion.handoffReason.map(JSONValue.string) ?? .null,
                 ]
                 statements.append(

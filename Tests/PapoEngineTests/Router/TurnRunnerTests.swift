@@ -120,6 +120,48 @@ struct TurnRunnerTests {
         #expect(model.server.requests.isEmpty)
     }
 
+    @Test("with no agent and no default template the messages go to a human, unanswered, not swallowed")
+    func noAgentHandsOff() async throws {
+        let harness = try await EngineHarness.make()
+        let byID: [String: AgentTemplate] = [:]
+        let runner = TurnRunner(
+            store: harness.store, router: ConversationRouter(templates: { byID[$0] }, defaultTemplateID: nil),
+            llm: nil, plugins: nil, logger: TestDatabase.logger)
+        let outcome = try await harness.inbound("bom dia, vocês abrem sábado?")
+        let conversationID = try #require(outcome.conversationID)
+        let before = try await harness.conversation(conversationID).lastMessageAt
+        let report = try await runner.run(try await harness.claimOne())
+        #expect(report.kind == .handedOff)
+        let conversation = try await harness.conversation(conversationID)
+        #expect(conversation.state == .human)
+        #expect(conversation.pendingTurnAt == nil)
+        #expect(conversation.lastMessageAt == before, "no reply was written")
+        #expect(try await harness.botReplies(conversationID).isEmpty)
+        let unanswered = try await harness.store.unansweredMessages(conversation)
+        #expect(unanswered.map(\.text) == ["bom dia, vocês abrem sábado?"])
+        let handoff = try await harness.pool.query(
+            "SELECT payload FROM events WHERE tenant_id = \(harness.tenant.id) AND type = 'conversation.handoff'"
+        ).map { try $0.decodeJSON("payload", as: JSONValue.self) }
+        #expect(handoff.map { $0["reason"]?.stringValue } == ["no_agent"])
+    }
+
+    @Test("a reply moves the conversation's last message time")
+    func replyMovesLastMessageAt() async throws {
+        let harness = try await EngineHarness.make()
+        let model = try await FakeModel.start()
+        model.server.enqueue(.text("Bom dia!"))
+        let runner = harness.runner(templates: [try EngineHarness.template(Self.realEstateYAML)], llm: model.client)
+        let outcome = try await harness.inbound("bom dia")
+        let conversationID = try #require(outcome.conversationID)
+        let before = try await harness.conversation(conversationID).lastMessageAt
+        try await Task.sleep(for: .milliseconds(20))
+        try await runner.run(try await harness.claimOne())
+        await model.stop()
+        #expect(try await harness.botReplies(conversationID) == ["Bom dia!"])
+        let after = try await harness.conversation(conversationID).lastMessageAt
+        #expect(after > before)
+    }
+
     @Test("with the model unreachable the FAQ answer, else the fallback, is queued")
     func offlineAnswers() async throws {
         let harness = try await EngineHarness.make()
