@@ -285,6 +285,38 @@ struct EventProducerTests {
         #expect(left.map(\.type) == ["message.status"])
     }
 
+    @Test("a client resuming from before the purge horizon is told it missed events; one past it is not")
+    func purgedResume() async throws {
+        let http = HTTPClient()
+        let instance = try await LiveInstance.start(database: try TestDatabase.create())
+        let tenant = try await LiveTenant.create("Lacuna", on: instance, http: http)
+        let first = try await publishEvent(.messageReceived, tenantID: tenant.id, payload: ["n": 1], on: instance.pool)
+        let second = try await publishEvent(.messageStatus, tenantID: tenant.id, payload: ["n": 2], on: instance.pool)
+        try await instance.pool.query(
+            "UPDATE events SET created_at = now() - interval '2 days' WHERE tenant_id = \(tenant.id)")
+        try await publishEvent(.messageStatus, tenantID: tenant.id, payload: ["n": 3], on: instance.pool)
+        let purger = EventPurger(pool: instance.pool, retention: .seconds(24 * 3600), logger: TestDatabase.logger)
+        #expect(try await purger.purgeOnce() == 2)
+
+        var behind = tenant.headers
+        behind.add(name: "Last-Event-ID", value: "\(first)")
+        let told = try await readServerSentEvents(
+            2, url: instance.baseURL + "/api/v1/events", headers: behind, http: http)
+        #expect(told.map(\.event) == ["stream.gap", "message.status"])
+        #expect(told.first?.id == nil, "the notice leaves the client's last id alone")
+        #expect(told.first?.json?["last_event_id"]?.doubleValue == Double(first))
+        #expect(told.first?.json?["purged_through"]?.doubleValue == Double(second))
+        #expect(told.last?.json?["payload"]?["n"]?.doubleValue == 3)
+
+        var current = tenant.headers
+        current.add(name: "Last-Event-ID", value: "\(second)")
+        let clean = try await readServerSentEvents(
+            1, url: instance.baseURL + "/api/v1/events", headers: current, http: http)
+        #expect(clean.map(\.event) == ["message.status"])
+        await instance.stop()
+        await http.shutdown()
+    }
+
     @Test("durations in the environment are read with their units")
     func settings() throws {
         #expect(RealtimeSettings.parseDuration("24h") == .seconds(86400))

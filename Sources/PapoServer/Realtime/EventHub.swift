@@ -11,6 +11,10 @@ public enum RealtimeMessage: Sendable, Equatable {
     case event(StoredEvent)
     /// Nothing happened for a while; lets proxies and clients see the stream is alive.
     case heartbeat
+    /// The client resumed from `after`, but events up to `purgedThrough` were purged past the
+    /// retention window: some it never received are gone, so it should re-read what it shows
+    /// through the API. Sent once, before the replay.
+    case gap(after: Int64, purgedThrough: Int64)
 }
 
 /// The process-wide fan-out of realtime events to connected SSE and WebSocket clients.
@@ -152,6 +156,11 @@ public final class EventHub: Service, Sendable {
     }
 
     /// Reads a page of a tenant's events after `id` (replay and catch-up).
+    /// The tenant's purge horizon (see ``EventLog/purgedThrough(tenantID:on:)``).
+    func purgedThrough(tenantID: UUID) async throws -> Int64? {
+        try await pool.withConnection { try EventLog.purgedThrough(tenantID: tenantID, on: $0) }
+    }
+
     func page(tenantID: UUID, after id: Int64, types: Set<String>) async throws -> [StoredEvent] {
         let limit = configuration.pageSize
         let types = Array(types)

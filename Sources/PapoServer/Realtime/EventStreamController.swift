@@ -77,8 +77,15 @@ public struct EventStreamController: Sendable {
                     group.addTask {
                         do {
                             for try await message in subscription {
-                                guard case .event(let event) = message else { continue }
-                                try await outbound.write(.text(Self.json(event)))
+                                switch message {
+                                case .event(let event):
+                                    try await outbound.write(.text(Self.json(event)))
+                                case .gap(let after, let purgedThrough):
+                                    try await outbound.write(
+                                        .text(Self.gapJSON(after: after, purgedThrough: purgedThrough)))
+                                case .heartbeat:
+                                    continue
+                                }
                             }
                         } catch EventStreamError.slowConsumer {
                             // Closing the socket tells the client to reconnect with its last id.
@@ -138,7 +145,22 @@ public struct EventStreamController: Sendable {
             return ": heartbeat\n\n"
         case .event(let event):
             return "id: \(event.id)\nevent: \(event.type)\ndata: \(json(event))\n\n"
+        case .gap(let after, let purgedThrough):
+            // No `id:` line: the client's last id stays where it was.
+            return "event: \(gapType)\ndata: \(gapJSON(after: after, purgedThrough: purgedThrough))\n\n"
         }
+    }
+
+    /// The type of the notice that events a resuming client missed were purged.
+    static let gapType = "stream.gap"
+
+    static func gapJSON(after: Int64, purgedThrough: Int64) -> String {
+        JSONValue.object([
+            "type": .string(gapType), "last_event_id": .integer(Int(after)),
+            "purged_through": .integer(Int(purgedThrough)),
+            "message":
+                "events after your last id were purged past the retention window; re-read the state you show from the API",
+        ]).jsonText
     }
 
     /// The event as one line of JSON (`JSONEncoder` never emits a newline without pretty printing).

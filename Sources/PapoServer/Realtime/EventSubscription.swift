@@ -40,6 +40,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
         var cursor: Int64?
         var replayed: [StoredEvent] = []
         var replayDone: Bool
+        var gapChecked = false
         var live: LiveFeed?
 
         init(subscription: EventSubscription) {
@@ -51,6 +52,14 @@ public struct EventSubscription: AsyncSequence, Sendable {
         public mutating func next() async throws -> RealtimeMessage? {
             try Task.checkCancellation()
             if subscription.stopper.isStopped { return nil }
+            if !gapChecked, let after = subscription.after, after > 0 {
+                gapChecked = true
+                if let horizon = try await subscription.hub.purgedThrough(tenantID: subscription.tenantID),
+                    horizon > after
+                {
+                    return .gap(after: after, purgedThrough: horizon)
+                }
+            }
             while !replayDone {
                 if !replayed.isEmpty { return .event(replayed.removeFirst()) }
                 let page = try await subscription.hub.page(

@@ -96,8 +96,28 @@ public enum EventLog {
     @discardableResult
     public static func purge(olderThan retention: Duration, on connection: PostgresConnection) throws -> Int {
         let seconds = Double(retention.components.seconds)
+        // The deletion and each tenant's new purge horizon in one statement.
         return try connection.query(
-            "DELETE FROM events WHERE created_at < now() - make_interval(secs => \(seconds)) RETURNING id"
-        ).count
+            """
+            WITH gone AS (
+              DELETE FROM events WHERE created_at < now() - make_interval(secs => \(seconds))
+              RETURNING tenant_id, id
+            ), horizon AS (
+              INSERT INTO event_purges (tenant_id, purged_through)
+              SELECT tenant_id, max(id) FROM gone GROUP BY tenant_id
+              ON CONFLICT (tenant_id) DO UPDATE
+                SET purged_through = greatest(event_purges.purged_through, EXCLUDED.purged_through), purged_at = now()
+              RETURNING 1
+            )
+            SELECT count(*)::int8 AS n FROM gone
+            """
+        ).first!.decode("n", as: Int.self)
+    }
+
+    /// The newest purged event id of a tenant (`nil` when none was purged): a client resuming
+    /// from an older id may have missed events.
+    public static func purgedThrough(tenantID: UUID, on connection: PostgresConnection) throws -> Int64? {
+        try connection.query("SELECT purged_through FROM event_purges WHERE tenant_id = \(tenantID)").first?
+            .decode("purged_through", as: Int64.self)
     }
 }
