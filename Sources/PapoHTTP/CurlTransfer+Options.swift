@@ -27,6 +27,9 @@ extension CurlTransfer {
         try set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         try set(CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
         try set(CURLOPT_MAXREDIRS, options.maxRedirects)
+        if options.refuseInternalAddresses {
+            try check(papo_curl_easy_refuse_internal_addresses(easy, refusedAddress), "CURLOPT_PREREQFUNCTION")
+        }
         // Rejects early when Content-Length is already too big; the write callback enforces the
         // cap for bodies of unknown length. Not for HEAD, whose Content-Length describes a body
         // that is never sent (libcurl would still refuse it).

@@ -16,6 +16,8 @@ final class CurlTransfer {
     var headerList: UnsafeMutablePointer<curl_slist>?
     var mime: OpaquePointer?
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Set by the pre-request check when it refused an internal address.
+    let refusedAddress: UnsafeMutablePointer<Int32>
 
     // The response as it arrives.
     private var headerFields: [(name: String, value: String)] = []
@@ -32,6 +34,8 @@ final class CurlTransfer {
         self.logger = logger
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        refusedAddress = .allocate(capacity: 1)
+        refusedAddress.initialize(to: 0)
     }
 
     /// Creates the easy handle and applies every option; throws before anything is sent.
@@ -51,6 +55,7 @@ final class CurlTransfer {
         curl_mime_free(mime)
         curl_slist_free_all(headerList)
         errorBuffer.deallocate()
+        refusedAddress.deallocate()
     }
 
     var userdata: UnsafeMutableRawPointer {
@@ -123,6 +128,13 @@ final class CurlTransfer {
                         code: .responseTooLarge,
                         message: "response body exceeds \(job.options.maxResponseSize) bytes",
                         curlCode: Int(result.rawValue)))
+            } else if refusedAddress.pointee != 0 {
+                fail(
+                    HTTPClientError(
+                        code: .blockedAddress,
+                        message: "the host resolved to an internal address (\(primaryIP() ?? "unknown")), "
+                            + "which this request may not reach",
+                        curlCode: Int(result.rawValue)))
             } else {
                 fail(HTTPClientError(curlCode: result, detail: String(cString: errorBuffer)))
             }
@@ -168,6 +180,14 @@ final class CurlTransfer {
         guard !headDelivered, case .streaming(let head, _) = job.sink else { return }
         headDelivered = true
         head.resume(returning: ResponseHead(status: responseCode(), headers: headers))
+    }
+
+    /// The address of the connection, as curl reports it.
+    private func primaryIP() -> String? {
+        var text: UnsafePointer<CChar>?
+        guard papo_curl_easy_getinfo_string(easy, CURLINFO_PRIMARY_IP, &text) == CURLE_OK, let text else { return nil }
+        let value = String(cString: text)
+        return value.isEmpty ? nil : value
     }
 
     private func responseCode() -> Int {

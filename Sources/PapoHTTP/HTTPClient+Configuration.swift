@@ -69,6 +69,7 @@ struct TransferOptions: Sendable {
     var caBundlePath: String?
     var proxy: String?
     var userAgent: String?
+    var refuseInternalAddresses: Bool
 
     init(request: HTTPClientRequest, configuration: HTTPClient.Configuration) {
         connectTimeoutMilliseconds = Self.milliseconds(
@@ -81,6 +82,7 @@ struct TransferOptions: Sendable {
         caBundlePath = configuration.caBundlePath
         proxy = configuration.proxy
         userAgent = configuration.userAgent
+        refuseInternalAddresses = request.refuseInternalAddresses && configuration.proxy == nil
     }
 
     /// Rounds up so that a sub-millisecond timeout does not become 0, which curl reads as "none".

@@ -18,6 +18,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             case invalidRequest
             case transport
             case httpStatus
+            case blockedAddress
         }
 
         private let base: Base
@@ -44,6 +45,9 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         public static let transport = Code(.transport)
         /// The server answered with a non-2xx status (see ``HTTPClientResponse/ensureSuccess()``).
         public static let httpStatus = Code(.httpStatus)
+        /// The host resolved to an internal address and the request refuses those
+        /// (``HTTPClientRequest/refuseInternalAddresses``).
+        public static let blockedAddress = Code(.blockedAddress)
 
         public var description: String { base.rawValue }
     }

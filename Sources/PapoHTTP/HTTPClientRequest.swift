@@ -1,3 +1,4 @@
+import CCurl
 public import Foundation
 
 /// One HTTP request for ``HTTPClient``.
@@ -49,6 +50,11 @@ public struct HTTPClientRequest: Sendable {
     public var maxResponseSize: Int?
     /// Whether to follow 3xx redirects; `nil` uses the client default (off).
     public var followRedirects: Bool?
+    /// Refuses to talk to internal addresses (loopback, private, link-local, CGNAT, multicast,
+    /// reserved; IPv4 and IPv6), checked on the address actually connected to, after DNS and
+    /// on every redirect: for URLs a tenant supplied. Fails with ``HTTPClientError/Code/blockedAddress``.
+    /// Not applied when the client goes through a proxy, whose own policy then governs egress.
+    public var refuseInternalAddresses = false
 
     /// Creates a request.
     public init(
@@ -113,5 +119,13 @@ public struct HTTPClientRequest: Sendable {
                     "!#$%&'*+-.^_`|~".utf8.contains(byte)
                 }
             }
+    }
+}
+
+extension HTTPClientRequest {
+    /// Whether `address` (IPv4 or IPv6 text) is one ``refuseInternalAddresses`` refuses; text
+    /// that is not an address counts as internal.
+    public static func isInternalAddress(_ address: String) -> Bool {
+        papo_address_is_internal(address) != 0
     }
 }

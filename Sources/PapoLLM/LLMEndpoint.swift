@@ -45,6 +45,9 @@ public struct LLMEndpoint: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var streamTimeout: Duration
     /// Prices used to estimate each call's cost; empty means no estimate.
     public var prices: LLMPriceTable
+    /// Refuse internal addresses (see `HTTPClientRequest.refuseInternalAddresses`): set for a
+    /// base URL a tenant supplied, never for the platform's own (often a local server).
+    public var refuseInternalAddresses = false
 
     /// Creates an endpoint; `maxTokensField` defaults to the ``kind``'s usual field.
     public init(

@@ -84,6 +84,7 @@ public struct OpenAICompatibleClient: LLMClient {
             method: .post, url: endpoint.chatCompletionsURL, headers: endpoint.headers(streaming: stream), body: data)
         httpRequest.connectTimeout = endpoint.connectTimeout
         httpRequest.timeout = stream ? endpoint.streamTimeout : endpoint.timeout
+        httpRequest.refuseInternalAddresses = endpoint.refuseInternalAddresses
         return httpRequest
     }
 

@@ -90,7 +90,8 @@ struct Serve: AsyncParsableCommand {
         services.append(TemplateWatcher(library: library))
         let engine = makeEngine(
             configuration: configuration, environment: environment, database: database, plugins: plugins,
-            library: library, listener: listener, secretBox: secretBox, logger: logger)
+            library: library, listener: listener, secretBox: secretBox, allowInternalURLs: realtime.allowInternalURLs,
+            logger: logger)
         services += engine.services
         let router = PapoRouter.make(
             .init(
@@ -135,7 +136,7 @@ extension Serve {
     func makeEngine(
         configuration: PapoConfiguration, environment: [String: String], database: DatabaseBootstrap,
         plugins: PluginHost, library: AgentTemplateLibrary, listener: PostgresListener, secretBox: SecretBox?,
-        logger: Logger
+        allowInternalURLs: Bool, logger: Logger
     ) -> EngineStack {
         var endpoint: LLMEndpoint?
         if let baseURL = configuration.llmBaseURL {
@@ -152,7 +153,7 @@ extension Serve {
         let http = HTTPClient(logger: logger)
         let clients = TenantLLMClients(
             defaultEndpoint: endpoint, tenants: TenantStore(pool: database.pool), box: secretBox, httpClient: http,
-            logger: logger)
+            allowInternalURLs: allowInternalURLs, logger: logger)
         let router = ConversationRouter(
             library: library, defaultTemplateID: Self.defaultTemplateID(environment: environment, library: library))
         return EngineStack(

@@ -118,3 +118,37 @@ extension HTTPClientTests {
         }
     }
 }
+
+extension HTTPClientTests {
+    @Test func internalAddressesAreRefusedWhenAsked() async throws {
+        let client = HTTPClient()
+        try await TestServer.with { base in
+            // Loopback by number and by name (which resolves after the check could be fooled by text).
+            let port = base.split(separator: ":").last.map(String.init) ?? ""
+            for url in ["\(base)/hello", "http://localhost:\(port)/hello"] {
+                var request = HTTPClientRequest(url: url)
+                request.refuseInternalAddresses = true
+                let error = await #expect(throws: HTTPClientError.self) { try await client.execute(request) }
+                #expect(error?.code == .blockedAddress, "\(url)")
+            }
+            // The same request without the guard goes through.
+            let allowed = try await client.execute(HTTPClientRequest(url: "\(base)/hello"))
+            #expect(allowed.text == "hello")
+        }
+        await client.shutdown()
+    }
+
+    @Test func addressClassification() {
+        let inside = [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.10", "169.254.169.254",
+            "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.0.8", "::1", "::",
+            "fe80::1", "fd00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "not an address",
+        ]
+        let external = [
+            "8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2001:4860:4860::8888",
+            "::ffff:8.8.8.8", "2606:4700::1111",
+        ]
+        for address in inside { #expect(HTTPClientRequest.isInternalAddress(address), "\(address)") }
+        for address in external { #expect(!HTTPClientRequest.isInternalAddress(address), "\(address)") }
+    }
+}

@@ -30,8 +30,12 @@ struct OutgoingWebhooksTests {
     }
 
     /// A worker with tiny delays, so retries happen within a test.
-    func worker(maxAttempts: Int = 3, lease: Duration = .seconds(30)) -> WebhookDeliveryWorker {
+    func worker(
+        maxAttempts: Int = 3, lease: Duration = .seconds(30), allowInternal: Bool = true
+    ) -> WebhookDeliveryWorker {
         var configuration = WebhookDeliveryWorker.Configuration()
+        // The receivers in these tests listen on loopback.
+        configuration.allowInternalTargets = allowInternal
         configuration.backoff = Backoff(base: .milliseconds(10), cap: .milliseconds(20), maxAttempts: maxAttempts)
         configuration.maxRetryDuration = .seconds(60)
         configuration.requestTimeout = .seconds(5)
@@ -161,6 +165,24 @@ struct OutgoingWebhooksTests {
             #expect(receiver.answered == [503, 500, 502, 200])
             #expect(Set(receiver.requests.map { $0.headers["x-papo-event-id"] }).count == 1)
             #expect(try await deliveries(client, tenant).first?["status"] as? String == "delivered")
+        }
+        await receiver.stop()
+    }
+
+    @Test("by default a receiver on an internal address is never contacted; the attempt fails saying why")
+    func internalReceiverRefused() async throws {
+        let receiver = ScriptedWebhookReceiver(answers: [200])
+        let url = try await receiver.start()
+        try await run { client in
+            let tenant = try await client.createTenant("Interno")
+            _ = try await subscribe(client, tenant, url: url)
+            try await publishEvent(.messageReceived, tenantID: try await tenantID(tenant), on: app.pool)
+            try await drain(worker(maxAttempts: 1, allowInternal: false), rounds: 2)
+            #expect(receiver.answered.isEmpty)
+            let dead = try await deliveries(client, tenant, query: "?status=dead")
+            #expect(dead.count == 1)
+            let reason = dead.first?["last_error"] as? String ?? ""
+            #expect(reason.contains("internal address"), "\(reason)")
         }
         await receiver.stop()
     }

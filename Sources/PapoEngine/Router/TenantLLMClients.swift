@@ -26,6 +26,8 @@ public final class TenantLLMClients: Sendable {
     let box: SecretBox?
     let httpClient: HTTPClient
     let retryPolicy: RetryPolicy
+    /// Whether a tenant's own base URL may reach internal addresses (`PAPO_ALLOW_INTERNAL_URLS`).
+    let allowInternalURLs: Bool
     let logger: Logger
     /// How long a tenant's settings are trusted before being read again.
     public let refreshInterval: Duration
@@ -35,10 +37,14 @@ public final class TenantLLMClients: Sendable {
     ///   - defaultEndpoint: the platform's endpoint (`PAPO_LLM_*`); `nil` means tenants without
     ///     an endpoint of their own are answered offline.
     ///   - box: opens tenants' sealed keys; without it tenant keys are ignored.
+    ///   - allowInternalURLs: let a tenant's own base URL reach loopback, private and
+    ///     link-local addresses (the platform's endpoint always may).
     public init(
         defaultEndpoint: LLMEndpoint?, tenants: TenantStore, box: SecretBox?, httpClient: HTTPClient,
-        retryPolicy: RetryPolicy = .standard, refreshInterval: Duration = .seconds(10), logger: Logger
+        retryPolicy: RetryPolicy = .standard, refreshInterval: Duration = .seconds(10), allowInternalURLs: Bool = false,
+        logger: Logger
     ) {
+        self.allowInternalURLs = allowInternalURLs
         self.defaultEndpoint = defaultEndpoint
         self.tenants = tenants
         self.box = box
@@ -76,10 +82,16 @@ public final class TenantLLMClients: Sendable {
         if let sealed = settings.sealedKey, let keyID = settings.keyID, let box {
             overrides.apiKey = String(decoding: try box.open(sealed, keyID: keyID), as: UTF8.self)
         }
-        if let defaultEndpoint { return defaultEndpoint.applying(overrides) }
+        // A base URL the tenant chose is the tenant's to point anywhere, except inside our network.
+        let refuseInternal = overrides.baseURL != nil && !allowInternalURLs
+        if var endpoint = defaultEndpoint?.applying(overrides) {
+            endpoint.refuseInternalAddresses = refuseInternal
+            return endpoint
+        }
         guard let baseURL = overrides.baseURL else { return nil }
-        let base = LLMEndpoint(baseURL: baseURL, model: overrides.model ?? "gpt-4o-mini")
-        return base.applying(overrides)
+        var endpoint = LLMEndpoint(baseURL: baseURL, model: overrides.model ?? "gpt-4o-mini").applying(overrides)
+        endpoint.refuseInternalAddresses = refuseInternal
+        return endpoint
     }
 
     private func makeClient(_ settings: TenantLLMSettings, tenantID: UUID) -> (any LLMClient)? {

@@ -20,6 +20,10 @@ public struct RealtimeSettings: Sendable, Equatable {
     public var webhookBackoff: Duration = .seconds(5)
     /// `PAPO_WEBHOOK_TIMEOUT`: the time a receiver has to answer.
     public var webhookTimeout: Duration = .seconds(10)
+    /// `PAPO_ALLOW_INTERNAL_URLS`: whether URLs tenants supply (webhook subscriptions, their own
+    /// LLM base URL) may reach internal addresses — loopback, private networks, link-local
+    /// (cloud metadata). Off by default; for a single-tenant install or local development.
+    public var allowInternalURLs = false
 
     public init() {}
 
@@ -56,6 +60,13 @@ public struct RealtimeSettings: Sendable, Equatable {
         settings.webhookBackoff =
             try duration("PAPO_WEBHOOK_BACKOFF", minimum: .milliseconds(10)) ?? settings.webhookBackoff
         settings.webhookTimeout = try duration("PAPO_WEBHOOK_TIMEOUT", minimum: .seconds(1)) ?? settings.webhookTimeout
+        if let text = value("PAPO_ALLOW_INTERNAL_URLS") {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": settings.allowInternalURLs = true
+            case "0", "false", "no", "off": settings.allowInternalURLs = false
+            default: throw ConfigurationError("PAPO_ALLOW_INTERNAL_URLS must be true or false; got '\(text)'")
+            }
+        }
         return settings
     }
 
@@ -82,6 +93,7 @@ public struct RealtimeSettings: Sendable, Equatable {
         configuration.maxRetryDuration = webhookMaxRetry
         configuration.requestTimeout = webhookTimeout
         configuration.lease = max(.seconds(30), webhookTimeout * 3)
+        configuration.allowInternalTargets = allowInternalURLs
         return configuration
     }
 

@@ -28,6 +28,9 @@ public final class WebhookDeliveryWorker: Service, Sendable {
         public var maxRetryDuration: Duration = .seconds(24 * 3600)
         /// The slow poll behind `NOTIFY` wake-ups.
         public var pollInterval: Duration = .seconds(5)
+        /// Whether receivers may sit at internal addresses (`PAPO_ALLOW_INTERNAL_URLS`); when
+        /// not, a URL that resolves to one fails the attempt like any unreachable receiver.
+        public var allowInternalTargets = false
 
         public init() {}
     }
@@ -122,7 +125,8 @@ public final class WebhookDeliveryWorker: Service, Sendable {
         logger[metadataKey: "attempt"] = .stringConvertible(delivery.attempts)
         do {
             let secret = try box.open(claimed.sealedSecret, keyID: claimed.secretKeyID)
-            let request = Self.request(for: claimed, secret: secret, timeout: configuration.requestTimeout)
+            var request = Self.request(for: claimed, secret: secret, timeout: configuration.requestTimeout)
+            request.refuseInternalAddresses = !configuration.allowInternalTargets
             let status: Int
             let retryAfter: Duration?
             do {

@@ -50,7 +50,7 @@ struct TenantLLMTests {
                     "gpt-4o-mini": .init(promptPerMillion: 0.15, completionPerMillion: 0.6)
                 ])),
             tenants: TenantStore(pool: harness.pool), box: box, httpClient: http, retryPolicy: .never,
-            logger: TestDatabase.logger)
+            allowInternalURLs: true, logger: TestDatabase.logger)
         let template = try EngineHarness.template(Self.yaml)
         let router = ConversationRouter(
             templates: { $0 == template.id ? template : nil }, defaultTemplateID: template.id)
@@ -102,5 +102,56 @@ struct TenantLLMTests {
         #expect(endpoint.baseURL == "http://127.0.0.1:9/v1")
         #expect(endpoint.apiKey == nil)
         await http.shutdown()
+    }
+
+    @Test("a tenant's base URL may not reach internal addresses unless allowed; the platform's always may")
+    func tenantURLsStayOutside() async throws {
+        let harness = try await EngineHarness.make()
+        let platform = FakeLLMServer()
+        let platformURL = try await platform.start()
+        platform.enqueue(.text("Resposta da plataforma."))
+        let own = FakeLLMServer()
+        let ownURL = try await own.start()
+        let http = HTTPClient()
+        let clients = TenantLLMClients(
+            defaultEndpoint: LLMEndpoint(baseURL: platformURL.absoluteString + "/v1", model: "gpt-4o-mini"),
+            tenants: TenantStore(pool: harness.pool), box: nil, httpClient: http, retryPolicy: .never,
+            logger: TestDatabase.logger)
+        let template = try EngineHarness.template(Self.yaml)
+        let runner = TurnRunner(
+            store: harness.store,
+            router: ConversationRouter(
+                templates: { $0 == template.id ? template : nil }, defaultTemplateID: template.id),
+            clients: clients, plugins: nil, logger: TestDatabase.logger)
+
+        // The platform's endpoint on loopback answers as usual.
+        try await harness.inbound("Olá")
+        #expect(try await runner.run(try await harness.claimOne()).replies == ["Resposta da plataforma."])
+
+        // A tenant pointing its own endpoint at loopback is refused before anything is sent:
+        // the turn is answered offline and the server there hears nothing.
+        try await TenantStore(pool: harness.pool).setLLMSettings(
+            tenantID: harness.tenant.id, overrides: ["base_url": .string(ownURL.absoluteString + "/v1")], key: nil,
+            clearKey: false, actor: "test")
+        let refusedClients = TenantLLMClients(
+            defaultEndpoint: LLMEndpoint(baseURL: platformURL.absoluteString + "/v1", model: "gpt-4o-mini"),
+            tenants: TenantStore(pool: harness.pool), box: nil, httpClient: http, retryPolicy: .never,
+            logger: TestDatabase.logger)
+        let refused = TurnRunner(
+            store: harness.store,
+            router: ConversationRouter(
+                templates: { $0 == template.id ? template : nil }, defaultTemplateID: template.id),
+            clients: refusedClients, plugins: nil, logger: TestDatabase.logger)
+        try await harness.inbound("Tudo bem?")
+        let report = try await refused.run(try await harness.claimOne())
+        #expect(report.kind == .offline)
+        #expect(own.requests.isEmpty)
+        let error = try await harness.pool.query(
+            "SELECT error FROM ai_usage WHERE tenant_id = \(harness.tenant.id) AND status = 'error'"
+        ).first?.decode("error", as: String?.self)
+        #expect(error?.contains("internal address") == true, "\(error ?? "no error recorded")")
+        await http.shutdown()
+        await platform.stop()
+        await own.stop()
     }
 }
