@@ -4,6 +4,10 @@ public import PapoCore
 /// The payloads of the events the stores publish: ids a client can fetch more with, the state
 /// that changed and a short text preview; never credentials or whole media.
 extension EventLog {
+    /// Times in payloads: ISO 8601 in UTC to the second (`2026-11-24T21:16:00Z`). A format
+    /// style is a value, cheap to share; a formatter object per event is not.
+    static let timestamp = Date.ISO8601FormatStyle()
+
     /// Longest text preview carried by a `message.received` event, in characters.
     public static let previewLength = 200
 
@@ -17,7 +21,7 @@ extension EventLog {
             "type": .string(MessageStore.storedType(inbound.kind)),
             "provider": .string(inbound.provider.rawValue),
             "provider_message_id": .string(inbound.providerMessageID),
-            "received_at": .string(ISO8601DateFormatter().string(from: inbound.receivedAt)),
+            "received_at": .string(timestamp.format(inbound.receivedAt)),
         ]
         if let preview = textPreview(of: inbound.content) { payload["text_preview"] = .string(preview) }
         return .object(payload)
@@ -33,7 +37,7 @@ extension EventLog {
             "provider": .string(provider.rawValue),
             "provider_message_id": providerMessageID.map(JSONValue.string) ?? .null,
             "status": .string(status.rawValue),
-            "at": .string(ISO8601DateFormatter().string(from: at)),
+            "at": .string(timestamp.format(at)),
         ]
         if let errorCode { payload["error_code"] = .string(errorCode) }
         return .object(payload)
