@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Synchronization
 
 /// The values a prompt can refer to, computed for one turn.
 ///
@@ -61,14 +62,21 @@ public struct PromptVariables: Sendable, Equatable {
     /// `now.date` is ISO `yyyy-MM-dd` and `now.time` is 24-hour `HH:mm`: unambiguous for
     /// the model in any language. `now.weekday` is spelt in `language` ("segunda-feira").
     public var values: [String: String] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: now)
+        func padded(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
         var values: [String: String] = [
             "tenant.name": tenantName,
             "agent.name": agentName,
             "customer.name": customerName ?? "",
             "customer.phone": customerPhone ?? "",
-            "now.date": format("yyyy-MM-dd", locale: Locale(identifier: "en_US_POSIX")),
-            "now.time": format("HH:mm", locale: Locale(identifier: "en_US_POSIX")),
-            "now.weekday": format("EEEE", locale: Locale(identifier: language)),
+            "now.date": "\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2))",
+            "now.time": "\(padded(parts.hour, 2)):\(padded(parts.minute, 2))",
+            "now.weekday": Self.weekdayName(parts.weekday ?? 1, language: language),
         ]
         for (key, value) in business {
             values[Self.businessPrefix + key] = value
@@ -76,15 +84,24 @@ public struct PromptVariables: Sendable, Equatable {
         return values
     }
 
-    private func format(_ pattern: String, locale: Locale) -> String {
-        // A formatter per call: DateFormatter is not Sendable, and this runs once per turn.
-        let formatter = DateFormatter()
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.locale = locale
-        formatter.timeZone = timeZone
-        formatter.dateFormat = pattern
-        return formatter.string(from: now)
+    /// The weekday's name in `language` (1 is Sunday), as a date format spells it
+    /// ("segunda-feira"). The names come from a formatter made once per language: making one
+    /// per turn cost more than the rest of the turn's work together.
+    static func weekdayName(_ weekday: Int, language: String) -> String {
+        let names = weekdayNames.withLock { cache in
+            if let names = cache[language] { return names }
+            let formatter = DateFormatter()
+            formatter.calendar = Calendar(identifier: .gregorian)
+            formatter.locale = Locale(identifier: language)
+            let names = formatter.weekdaySymbols ?? []
+            cache[language] = names
+            return names
+        }
+        let index = weekday - 1
+        return names.indices.contains(index) ? names[index] : ""
     }
+
+    private static let weekdayNames = Mutex<[String: [String]]>([:])
 }
 
 extension AgentTemplate {
