@@ -54,17 +54,30 @@ struct StorageScope: HostServiceHandler {
         return PAPO_STORAGE_ERROR
     }
 
-    /// Blocks this (plugin pool) thread until the async storage call finishes. Safe because
-    /// plugin calls never run on the cooperative pool, which the storage task needs.
+    /// Blocks this (plugin pool) thread until the async storage call finishes. The call runs
+    /// on its own executor rather than the cooperative pool, so a pool kept busy (or short of
+    /// threads) cannot leave a plugin waiting on its storage until the tool times out.
     private func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: StorageExecutor.shared) {
             do { box.set(.success(try await work())) } catch { box.set(.failure(error)) }
             done.signal()
         }
         done.wait()
         return box.get()!
+    }
+}
+
+/// Runs plugin storage calls on Dispatch's threads, which grow when some block, instead of
+/// the fixed-size cooperative pool.
+final class StorageExecutor: TaskExecutor {
+    static let shared = StorageExecutor()
+    private let queue = DispatchQueue(label: "papo.plugin-storage", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

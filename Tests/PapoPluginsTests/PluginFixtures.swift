@@ -23,6 +23,9 @@ enum PluginFixtures {
 
     static let childProcess = ChildProcessCommand(executable: buildDirectory + "/papo", arguments: ["plugin-host"])
 
+    /// The limit of tools whose manifest sets none.
+    static let defaultTimeout = Duration.seconds(60)
+
     /// A host over the whole build folder (real plugins and the broken fixtures).
     static func host(
         isolated: Set<String> = [], storage: any PluginStorage = InMemoryPluginStorage(),
@@ -30,7 +33,10 @@ enum PluginFixtures {
     ) -> PluginHost {
         PluginHost(
             configuration: PluginHostConfiguration(
-                directories: [buildDirectory], isolated: isolated, timeouts: timeouts, childProcess: childProcess),
+                directories: [buildDirectory], isolated: isolated,
+                // Generous: these tests run beside eighty suites on two cores. Tests of the
+                // timeout itself use the tools' own short limits.
+                defaultTimeout: defaultTimeout, timeouts: timeouts, childProcess: childProcess),
             storage: storage, logger: Logger(label: "test"))
     }
 

@@ -163,7 +163,7 @@ struct EngineEndToEndTests {
         model.respond(Self.echo(delay: .zero))
         let instance = try EngineInstance(
             connectionString: world.connectionString, name: "solo", model: try await model.start(),
-            template: try AgentTemplateLoader.load(text: Self.template, file: "eco.yaml").template!)
+            template: AgentTemplateLoader.load(text: Self.template, file: "eco.yaml").template!)
         instance.start()
         try await world.customerSays("Olá, tudo bem?", from: "5511900000001")
         let delivered = try await eventually {
