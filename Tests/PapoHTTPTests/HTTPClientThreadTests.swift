@@ -21,11 +21,10 @@ struct HTTPClientThreadTests {
             let baseline = processThreadCount()
             #expect(baseline > 0)
 
-            let peak = Mutex(baseline)
+            let peak = ThreadCountPeak(baseline)
             let sampling = Task {
                 while !Task.isCancelled {
-                    let now = processThreadCount()
-                    peak.withLock { $0 = max($0, now) }
+                    peak.sample()
                     try? await Task.sleep(for: .milliseconds(10))
                 }
             }
@@ -46,7 +45,7 @@ struct HTTPClientThreadTests {
 
             #expect(bodies.count == 500)
             #expect(bodies.allSatisfy { $0.value == "id \($0.key)" })
-            let growth = peak.withLock { $0 } - baseline
+            let growth = peak.value - baseline
             #expect(growth <= 4, "thread count grew by \(growth)")
         }
         await client.shutdown()

@@ -116,7 +116,7 @@ struct TenantLLMTests {
         let clients = TenantLLMClients(
             defaultEndpoint: LLMEndpoint(baseURL: platformURL.absoluteString + "/v1", model: "gpt-4o-mini"),
             tenants: TenantStore(pool: harness.pool), box: nil, httpClient: http, retryPolicy: .never,
-            logger: TestDatabase.logger)
+            refreshInterval: .zero, logger: TestDatabase.logger)
         let template = try EngineHarness.template(Self.yaml)
         let runner = TurnRunner(
             store: harness.store,
@@ -133,17 +133,8 @@ struct TenantLLMTests {
         try await TenantStore(pool: harness.pool).setLLMSettings(
             tenantID: harness.tenant.id, overrides: ["base_url": .string(ownURL.absoluteString + "/v1")], key: nil,
             clearKey: false, actor: "test")
-        let refusedClients = TenantLLMClients(
-            defaultEndpoint: LLMEndpoint(baseURL: platformURL.absoluteString + "/v1", model: "gpt-4o-mini"),
-            tenants: TenantStore(pool: harness.pool), box: nil, httpClient: http, retryPolicy: .never,
-            logger: TestDatabase.logger)
-        let refused = TurnRunner(
-            store: harness.store,
-            router: ConversationRouter(
-                templates: { $0 == template.id ? template : nil }, defaultTemplateID: template.id),
-            clients: refusedClients, plugins: nil, logger: TestDatabase.logger)
         try await harness.inbound("Tudo bem?")
-        let report = try await refused.run(try await harness.claimOne())
+        let report = try await runner.run(try await harness.claimOne())
         #expect(report.kind == .offline)
         #expect(own.requests.isEmpty)
         let error = try await harness.pool.query(
