@@ -103,8 +103,8 @@ public struct ConversationStore: Sendable {
         guard limit > 0 else { return Claim(turns: [], nextDueIn: try await nextDueIn()) }
         let leaseSeconds = Self.seconds(lease)
         let conversationColumns = Conversation.columnNames.count
-        let tenantColumns = Self.columnNames(Tenant.columns)
-        let sessionColumns = Self.columnNames(SessionRecord.columns)
+        let tenantColumns = Tenant.columnNames
+        let sessionColumns = SessionRecord.columnNames
         // No explicit transaction: the claiming UPDATE is atomic on its own, and the lease it
         // writes is what protects the turn afterwards.
         let results = try await pool.withConnection { connection in
@@ -144,11 +144,6 @@ public struct ConversationStore: Sendable {
                 session: try SessionRecord(row: row.columns(sessionRange)), worker: worker)
         }
         return Claim(turns: turns, nextDueIn: try Self.nextDue(results[1].first))
-    }
-
-    /// The names in a column list fragment such as ``Tenant/columns``.
-    static func columnNames(_ list: SQLQuery) -> [String] {
-        list.sql.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     /// `alias.column` for each column.

@@ -73,11 +73,7 @@ public struct TranscriptMessage: Sendable, Equatable {
         author = try row.decode("author")
         type = try row.decode("type")
         content = try row.decodeJSON("content")
-        let statusText: String = try row.decode("status")
-        guard let status = MessageStatus(rawValue: statusText) else {
-            throw PostgresError(.decodingFailed, "unknown message status \(statusText)")
-        }
-        self.status = status
+        status = try row.messageStatus()
         errorCode = try row.decode("error_code")
         errorMessage = try row.decode("error_message")
         createdAt = try row.decode("created_at")

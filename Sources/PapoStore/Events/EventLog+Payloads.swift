@@ -27,18 +27,19 @@ extension EventLog {
         return .object(payload)
     }
 
-    /// `message.status`: an outbound message's status moved forward.
+    /// `message.status`: an outbound message's status moved forward. A `nil` message id or time
+    /// is left out for the statement that publishes the event to add from the row it changed.
     public static func messageStatusPayload(
-        messageID: UUID, provider: ProviderKind, providerMessageID: String?, status: MessageStatus, at: Date,
+        messageID: UUID?, provider: ProviderKind, providerMessageID: String?, status: MessageStatus, at: Date?,
         errorCode: String?
     ) -> JSONValue {
         var payload: [String: JSONValue] = [
-            "message_id": .string(messageID.uuidString.lowercased()),
             "provider": .string(provider.rawValue),
             "provider_message_id": providerMessageID.map(JSONValue.string) ?? .null,
             "status": .string(status.rawValue),
-            "at": .string(timestamp.format(at)),
         ]
+        if let messageID { payload["message_id"] = .string(messageID.uuidString.lowercased()) }
+        if let at { payload["at"] = .string(timestamp.format(at)) }
         if let errorCode { payload["error_code"] = .string(errorCode) }
         return .object(payload)
     }

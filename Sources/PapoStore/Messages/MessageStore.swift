@@ -111,12 +111,9 @@ public struct MessageStore: Sendable {
     /// The provider accepted the message; watchers get a `message.status` event (the
     /// provider's own later `sent` report then changes nothing, so it is announced once).
     public func markSent(_ message: StoredMessage, provider: ProviderKind, providerMessageID: String) async throws {
-        var payload =
-            EventLog.messageStatusPayload(
-                messageID: message.id, provider: provider, providerMessageID: providerMessageID, status: .sent,
-                at: Date(), errorCode: nil
-            ).objectValue ?? [:]
-        payload["at"] = nil
+        let payload = EventLog.messageStatusPayload(
+            messageID: message.id, provider: provider, providerMessageID: providerMessageID, status: .sent,
+            at: nil, errorCode: nil)
         // One statement, one round trip: the update and, when it changed the row, its event
         // (`papo_publish_event`, migration 0007) with the stored time.
         try await pool.query(
@@ -130,7 +127,7 @@ public struct MessageStore: Sendable {
             )
             SELECT papo_publish_event(
                      \(message.tenantID), \(EventType.messageStatus.rawValue)::text,
-                     \(PostgresJSON(JSONValue.object(payload))) || jsonb_build_object('at', \(fragment: Self.isoTime("sent_at"))))
+                     \(PostgresJSON(payload)) || jsonb_build_object('at', \(fragment: Self.isoTime("sent_at"))))
             FROM updated
             """)
     }
@@ -184,12 +181,9 @@ public struct MessageStore: Sendable {
         // Only from a status that may move to `status`; the UPDATE's own row lock makes the
         // check and the change one step. One round trip, the event included.
         let from = MessageStatus.allCases.filter { $0.canAdvance(to: status) }.map(\.rawValue)
-        var payload =
-            EventLog.messageStatusPayload(
-                messageID: UUID(), provider: provider, providerMessageID: providerMessageID, status: status, at: at,
-                errorCode: errorCode
-            ).objectValue ?? [:]
-        payload["message_id"] = nil
+        let payload = EventLog.messageStatusPayload(
+            messageID: nil, provider: provider, providerMessageID: providerMessageID, status: status, at: at,
+            errorCode: errorCode)
         let column = Self.timestampColumn(for: status)
         let changed = try await pool.query(
             """
@@ -204,7 +198,7 @@ public struct MessageStore: Sendable {
             )
             SELECT papo_publish_event(
                      \(tenantID), \(EventType.messageStatus.rawValue)::text,
-                     \(PostgresJSON(JSONValue.object(payload))) || jsonb_build_object('message_id', id)) AS event
+                     \(PostgresJSON(payload)) || jsonb_build_object('message_id', id)) AS event
             FROM updated
             """)
         return !changed.isEmpty

@@ -46,11 +46,7 @@ public struct StoredMessage: Sendable, Equatable {
         customerNumber = try row.decode("customer_number")
         type = try row.decode("type")
         content = try row.decodeJSON("content")
-        let statusText: String = try row.decode("status")
-        guard let status = MessageStatus(rawValue: statusText) else {
-            throw PostgresError(.decodingFailed, "unknown message status \(statusText)")
-        }
-        self.status = status
+        status = try row.messageStatus()
         errorCode = try row.decode("error_code")
         errorMessage = try row.decode("error_message")
         attempts = try row.decode("attempts")
@@ -65,5 +61,16 @@ public struct StoredMessage: Sendable, Equatable {
         failedAt = try row.decode("failed_at")
         receivedAt = try row.decode("received_at")
         createdAt = try row.decode("created_at")
+    }
+}
+
+extension PostgresRow {
+    /// A message's `status` column; a value this build does not know is an error, not a guess.
+    func messageStatus(_ column: String = "status") throws -> MessageStatus {
+        let text: String = try decode(column)
+        guard let status = MessageStatus(rawValue: text) else {
+            throw PostgresError(.decodingFailed, "unknown message status \(text)")
+        }
+        return status
     }
 }

@@ -13,7 +13,10 @@ public struct SessionRecord: Sendable, Equatable {
     public var isDefault: Bool
     public var externalID: String?
 
-    static let columns: SQLQuery = "id, tenant_id, name, provider, phone_number, status, is_default, external_id"
+    static let columnNames = [
+        "id", "tenant_id", "name", "provider", "phone_number", "status", "is_default", "external_id",
+    ]
+    static let columns = SQLQuery(stringLiteral: columnNames.joined(separator: ", "))
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")

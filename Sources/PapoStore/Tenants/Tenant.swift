@@ -20,10 +20,11 @@ public struct Tenant: Sendable, Equatable, Codable {
     public var updatedAt: Date
 
     /// The columns every tenant query selects, in the order `init(row:)` reads them.
-    static let columns: SQLQuery = """
-        id, client_id, name, status, timezone, default_language, preferred_provider, fallback_provider,
-        webhook_url, business, created_at, updated_at
-        """
+    static let columnNames = [
+        "id", "client_id", "name", "status", "timezone", "default_language", "preferred_provider",
+        "fallback_provider", "webhook_url", "business", "created_at", "updated_at",
+    ]
+    static let columns = SQLQuery(stringLiteral: columnNames.joined(separator: ", "))
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
