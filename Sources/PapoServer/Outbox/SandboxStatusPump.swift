@@ -38,10 +38,13 @@ public struct SandboxStatusPump: Service {
     }
 
     func pump(_ sandbox: SandboxProvider, sessionID: UUID) async {
+        // A session never changes tenant: one lookup serves every report (three per message).
+        var tenant: UUID?
         for await event in sandbox.events {
             guard case .status(let update) = event else { continue }
             do {
-                guard let tenantID = try await messages.tenantID(ofSession: sessionID) else { continue }
+                if tenant == nil { tenant = try await messages.tenantID(ofSession: sessionID) }
+                guard let tenantID = tenant else { continue }
                 try await messages.applyStatus(
                     tenantID: tenantID, provider: .sandbox, providerMessageID: update.providerMessageID,
                     status: update.status, at: update.timestamp)
