@@ -7,6 +7,7 @@ import PapoEngine
 import PapoHTTP
 import PapoLLM
 import PapoPostgres
+import PapoProviders
 import PapoServer
 import PapoStore
 import ServiceLifecycle
@@ -167,7 +168,7 @@ struct BenchEngine: AsyncParsableCommand {
                 // Closed loop: each customer writes, waits for the reply on their phone (the
                 // Sandbox), reads and thinks for a while, and writes again.
                 let replies = ReplyWatcher()
-                let watching = Task { try await replies.watch(pool: pool, tenantID: tenant.id) }
+                let watching = Task { await replies.watch(stack.directory.sandbox(for: session)) }
                 try await withThrowingTaskGroup(of: Void.self) { chats in
                     for number in numbers {
                         chats.addTask {
@@ -398,12 +399,11 @@ final class ReplyWatcher: Sendable {
         }
     }
 
-    /// Polls for replies handed to the Sandbox every 50 ms until cancelled: one query for all
-    /// customers, as their phones would see replies arrive. Each poll reads only the replies
-    /// written in the last ten seconds (a reply goes out well within that), so it costs the
-    /// database the same at the end of a long run as at the start.
-    func watch(pool: PostgresPool, tenantID: UUID) async throws {
-        // Nobody is left waiting when watching ends (cancelled, or the database failed).
+    /// Looks at the Sandbox's chat history every 50 ms until cancelled, as the customers'
+    /// phones would show replies arriving. It reads memory only, so the simulated phones put
+    /// no load on the database the engine is being measured on.
+    func watch(_ sandbox: SandboxProvider) async {
+        // Nobody is left waiting when watching ends.
         defer {
             let waiting = state.withLock { state in
                 defer { state.waiters = [:] }
@@ -411,22 +411,15 @@ final class ReplyWatcher: Sendable {
             }
             for continuation in waiting { continuation.resume() }
         }
-        var seen: [UUID: Date] = [:]
+        var seen: Set<String> = []
         while !Task.isCancelled {
-            let rows = try await pool.query(
-                """
-                SELECT id, customer_number, created_at FROM messages
-                WHERE tenant_id = \(tenantID) AND created_at > now() - interval '10 seconds'
-                  AND author = 'bot' AND status NOT IN ('queued', 'sending')
-                """)
+            // The history is bounded (oldest dropped first); at 50 ms a poll sees every send.
+            let history = sandbox.history().filter { $0.direction == .outbound }
             var arrived: [String: Int] = [:]
-            for row in rows {
-                let id: UUID = try row.decode("id")
-                guard seen[id] == nil else { continue }
-                seen[id] = try row.decode("created_at")
-                arrived[try row.decode("customer_number"), default: 0] += 1
+            for message in history where seen.insert(message.id).inserted {
+                arrived[message.customer.digits, default: 0] += 1
             }
-            if let horizon = seen.values.max()?.addingTimeInterval(-20) { seen = seen.filter { $0.value > horizon } }
+            seen.formIntersection(history.map(\.id))
             let ready = state.withLock { state in
                 state.counts.merge(arrived, uniquingKeysWith: +)
                 let done = state.waiters.filter { state.counts[$0.key, default: 0] >= $0.value.count }
