@@ -2,6 +2,7 @@ import Foundation
 import PapoCore
 import PapoProviders
 import PapoTestKit
+import Synchronization
 import Testing
 
 /// Fallback and circuit breaking with a real Meta provider (on the fake Graph API) as the
@@ -32,6 +33,29 @@ struct ProviderRouterTests {
                     == ProviderRouterSnapshot(
                         providers: [.meta: ProviderCounters(sent: 1)], breakers: ["s-1": .closed]))
             #expect(fallback.history().isEmpty)
+            fallback.shutdown()
+        }
+    }
+
+    @Test func looksUpTheFallbackOnlyWhenThePreferredProviderFails() async throws {
+        try await MetaHarness.run { meta in
+            let router = router()
+            let fallback = sandbox()
+            let lookups = Mutex(0)
+            let resolve: () async -> (any WhatsAppProvider)? = {
+                lookups.withLock { $0 += 1 }
+                return fallback
+            }
+            let direct = try await router.send(
+                .text("Olá"), to: customer, session: "s-1", preferred: meta.provider, fallback: resolve)
+            #expect(direct.provider == .meta)
+            #expect(lookups.withLock { $0 } == 0)
+
+            meta.fake.failNext(1, code: 131000, httpStatus: 500, message: "Something went wrong")
+            let diverted = try await router.send(
+                .text("De novo"), to: customer, session: "s-1", preferred: meta.provider, fallback: resolve)
+            #expect(diverted.provider == .sandbox)
+            #expect(lookups.withLock { $0 } == 1)
             fallback.shutdown()
         }
     }

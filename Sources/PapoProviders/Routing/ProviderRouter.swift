@@ -70,6 +70,15 @@ public final class ProviderRouter: Sendable {
         _ message: OutboundMessage, to recipient: PhoneNumber, session: String,
         preferred: any WhatsAppProvider, fallback: (any WhatsAppProvider)? = nil
     ) async throws -> Delivery {
+        try await send(message, to: recipient, session: session, preferred: preferred, fallback: { fallback })
+    }
+
+    /// ``send(_:to:session:preferred:fallback:)`` with the fallback looked up only when it is
+    /// needed: most sends succeed through the preferred provider and never ask.
+    public func send(
+        _ message: OutboundMessage, to recipient: PhoneNumber, session: String,
+        preferred: any WhatsAppProvider, fallback resolveFallback: () async -> (any WhatsAppProvider)?
+    ) async throws -> Delivery {
         let instant = now()
         let (admitted, remaining) = state.withLock { state in
             var breaker = state.breaker(for: session, provider: preferred.kind, configuration: breakerConfiguration)
@@ -78,7 +87,7 @@ public final class ProviderRouter: Sendable {
             return (admitted, breaker.remainingCoolDown(at: instant))
         }
         guard admitted else {
-            guard let fallback else {
+            guard let fallback = await resolveFallback() else {
                 throw ProviderError(
                     .retryable, code: "circuit_open",
                     message: "\(preferred.kind.rawValue) is failing for this session; sends are paused",
@@ -92,7 +101,7 @@ public final class ProviderRouter: Sendable {
             return Delivery(providerMessageID: id, provider: preferred.kind, usedFallback: false)
         } catch let error as ProviderError {
             record(.failure(error), session: session, provider: preferred.kind)
-            guard error.isRetryable, let fallback else { throw error }
+            guard error.isRetryable, let fallback = await resolveFallback() else { throw error }
             return try await sendThroughFallback(message, to: recipient, fallback: fallback)
         }
     }

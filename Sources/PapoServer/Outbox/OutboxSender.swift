@@ -153,7 +153,7 @@ public final class OutboxSender: Service, Sendable {
             let outbound = try await resolvingLocalMedia(request.message, session: session, provider: provider)
             let delivery = try await router.send(
                 outbound, to: request.recipient, session: session.id.uuidString, preferred: provider,
-                fallback: await fallback(for: session))
+                fallback: { await self.fallback(for: session) })
             try await messages.markSent(
                 message, provider: delivery.provider, providerMessageID: delivery.providerMessageID)
             logger.debug("message sent", metadata: ["provider": "\(delivery.provider.rawValue)"])
